@@ -1,0 +1,47 @@
+# Foorumi: `make run` serves the workbench, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+SETTINGS := foorumi_xblock.workbench.settings
+export DJANGO_SETTINGS_MODULE := $(SETTINGS)
+export EXCLUDE_SAMPLE_XBLOCKS := yes
+
+.PHONY: install run migrate test test-fast bench translations wheel clean
+
+# The environment both `run` and `test` build on; a stamp makes it idempotent and cheap.
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt setup.py
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements.txt
+	$(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+migrate: install
+	mkdir -p var
+	$(PY) -m django migrate --run-syncdb --verbosity 0
+
+run: migrate
+	$(PY) -m django runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest
+
+# Domain and runtime-level tests only: no server, no browser.
+test-fast: install
+	$(PY) -m pytest tests --ignore=tests/workbench --ignore=tests/browser
+
+bench: install
+	$(PY) -m benchmarks
+
+# Extract and compile translations (needs GNU gettext: apt-get install gettext).
+translations:
+	$(PY) -m foorumi_xblock.i18n_tools
+
+wheel: install
+	$(PY) -m pip wheel --no-deps -w dist .
+
+clean:
+	rm -rf $(VENV) var build dist *.egg-info

@@ -1,0 +1,409 @@
+"""The Foorumi XBlock: fields, views and handlers, and nothing else.
+
+Handlers parse and validate their input, hand the work to ``learner.LearnerForum`` (which
+calls the pure domain in ``forum/``) and map the domain's typed errors to HTTP statuses in
+one place (``api_handler``). Storage goes through ``store.FieldStore``.
+"""
+import functools
+import hashlib
+import json
+import os
+import time
+import uuid
+
+from web_fragments.fragment import Fragment
+from webob import Response
+from xblock.completable import XBlockCompletionMode
+from xblock.core import XBlock
+from xblock.fields import Boolean, Dict, Float, Integer, List, Scope, String
+from xblock.utils.resources import ResourceLoader
+from xblock.utils.studio_editable import StudioEditableXBlockMixin
+from xblock.validation import ValidationMessage
+
+from . import olx
+from .forum import config as forum_config
+from .forum.errors import Conflict, ForumError, Invalid, NotAllowed, NotFound, TooLarge, WrongStage, _
+from .learner import LearnerForum, Viewer
+from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS
+from .store import FieldStore, MemoryPeerReader, UserStateServiceReader
+from .ui_strings import JS_STRINGS
+
+loader = ResourceLoader(__name__)
+
+#: The one place where domain errors become HTTP statuses.
+STATUS = {Invalid: 400, NotAllowed: 403, NotFound: 404, WrongStage: 409, Conflict: 409, TooLarge: 413}
+
+#: No request body a learner sends needs more (answers are bounded well below this).
+MAX_BODY_BYTES = 256 * 1024
+
+POLL_SECONDS = 15
+
+
+def json_response(payload, status=200):
+    """A JSON response."""
+    return Response(json.dumps(payload), status=status, content_type="application/json", charset="utf-8")
+
+
+def api_handler(func):
+    """A POST JSON handler: bounded body, a JSON object in, JSON out, typed errors as statuses.
+
+    Errors are ``{"error": "<translated message>"}`` with 400/403/404/409/413 (and 405 for
+    a method other than POST); a handler that raises has changed nothing.
+    """
+
+    @XBlock.handler
+    @functools.wraps(func)
+    def wrapper(self, request, suffix=""):
+        gettext = self.gettext
+        if request.method != "POST":
+            return json_response({"error": gettext("Method must be POST")}, 405)
+        if (request.content_length or 0) > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
+            return json_response({"error": gettext("The request is too large.")}, 413)
+        try:
+            data = json.loads(request.body.decode("utf-8") or "{}")
+        except (ValueError, UnicodeDecodeError):
+            return json_response({"error": gettext("The request is not valid JSON.")}, 400)
+        if not isinstance(data, dict):
+            return json_response({"error": gettext("The request must be a JSON object.")}, 400)
+        try:
+            return json_response(func(self, data))
+        except ForumError as error:
+            return json_response({"error": error.render(gettext)}, STATUS[type(error)])
+
+    return wrapper
+
+
+def staff_only(func):
+    """Refuse (403) anyone who is not course staff, checked on the server from the user service."""
+
+    @functools.wraps(func)
+    def wrapper(self, data):
+        if not self.viewer().is_staff:
+            raise NotAllowed(_("Only course staff may do this."))
+        return func(self, data)
+
+    return wrapper
+
+
+def text_field(data, key):
+    """``data[key]`` as text, or a 400."""
+    value = data.get(key)
+    if not isinstance(value, str):
+        raise Invalid(_("%(field)s must be text."), field=key)
+    return value
+
+
+@XBlock.needs("i18n", "user")
+@XBlock.wants("user_state", "teams", "settings")
+class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
+    """A peer forum: reflection prompts, small groups formed from submitters, peer feedback."""
+
+    # -- authored content and settings (defaults and rules in forum/config.py) -------------
+    display_name = String(
+        display_name=_("Display name"), scope=Scope.settings, default=forum_config.ForumConfig.display_name,
+        help=_("The name learners see for this forum."),
+    )
+    intro = String(display_name=_("Introduction"), scope=Scope.content, default="", multiline_editor=True)
+    agreement_required = Boolean(
+        display_name=_("Ground rules must be accepted"), scope=Scope.settings, default=True,
+    )
+    agreement_items = List(
+        display_name=_("Ground rules"), scope=Scope.content, default=list(forum_config.DEFAULT_AGREEMENT),
+    )
+    prompts = List(
+        display_name=_("Reflection prompts"), scope=Scope.content,
+        default=[p.to_dict() for p in forum_config.ForumConfig.prompts],
+    )
+    group_size = Integer(display_name=_("Group size"), scope=Scope.settings, default=5)
+    min_group_size = Integer(display_name=_("Smallest group"), scope=Scope.settings, default=3)
+    max_group_size = Integer(display_name=_("Largest group"), scope=Scope.settings, default=7)
+    comments_required = Integer(display_name=_("Comments required"), scope=Scope.settings, default=2)
+    pool_timeout_hours = Integer(display_name=_("Longest wait for a group (hours)"), scope=Scope.settings, default=24)
+    identity = String(
+        display_name=_("Identity"), scope=Scope.settings, default="named",
+        values=[{"display_name": _("Names"), "value": "named"}, {"display_name": _("Pseudonyms"), "value": "pseudonymous"}],
+    )
+    scored = Boolean(display_name=_("Scored"), scope=Scope.settings, default=False)
+    weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0)
+
+    editable_fields = forum_config.FIELD_NAMES
+
+    # -- the learner's own state (authoritative; see store.py) ----------------------------
+    accepted_at = Float(scope=Scope.user_state, default=None)
+    draft = Dict(scope=Scope.user_state)
+    reflection = Dict(scope=Scope.user_state)
+    my_comments = List(scope=Scope.user_state)
+    helpful_marks = List(scope=Scope.user_state)
+    my_flags = List(scope=Scope.user_state)
+    placement = Dict(scope=Scope.user_state)
+    seen_requests = Dict(scope=Scope.user_state)
+    published_grade = Float(scope=Scope.user_state, default=None)
+
+    # -- the shared index: ids only, small and repairable ---------------------------------
+    forum_index = Dict(scope=Scope.user_state_summary)
+
+    has_custom_completion = True
+    completion_mode = XBlockCompletionMode.COMPLETABLE
+    icon_class = "problem"
+
+    clock = staticmethod(time.time)
+
+    @property
+    def has_score(self):
+        """Scored only when the author says so."""
+        return bool(self.scored)
+
+    def max_score(self):
+        """A grade is the fraction of requirements met (the LMS applies ``weight``)."""
+        return 1
+
+    # -- who is asking ---------------------------------------------------------------------
+    @property
+    def gettext(self):
+        """The i18n service's gettext (the request's language)."""
+        service = self.runtime.service(self, "i18n")
+        return getattr(service, "gettext", None) or service.ugettext
+
+    def viewer(self):
+        """The current user from the user service, with a forum-local handle."""
+        user = self.runtime.service(self, "user").get_current_user()
+        attrs = getattr(user, "opt_attrs", {}) or {}
+        username = attrs.get("edx-platform.username") or str(self.scope_ids.user_id)
+        anonymous = attrs.get("edx-platform.anonymous_user_id") or username
+        digest = hashlib.sha256(f"{self.scope_ids.usage_id}:{anonymous}".encode()).hexdigest()
+        return Viewer(
+            handle="m" + digest[:15],
+            username=username,
+            name=getattr(user, "full_name", None) or username,
+            is_staff=bool(attrs.get("edx-platform.user_is_staff")),
+        )
+
+    def config(self):
+        """The forum's settings as the domain's ``ForumConfig``."""
+        return forum_config.ForumConfig.from_fields({name: getattr(self, name) for name in forum_config.FIELD_NAMES})
+
+    def peer_reader(self):
+        """Peers' own state: the runtime's ``user_state`` service (LMS and workbench)."""
+        service = self.runtime.service(self, "user_state")
+        if service is None:
+            return MemoryPeerReader()
+        return UserStateServiceReader(service, self.scope_ids.usage_id)
+
+    def forum(self):
+        """This request's learner forum."""
+        return LearnerForum(
+            config=self.config(), store=FieldStore(self), peers=self.peer_reader(), viewer=self.viewer(),
+            now=self.clock(), new_id=lambda: uuid.uuid4().hex[:12], block_id=self.scope_ids.usage_id,
+        )
+
+    def _run(self, operation=None, **kwargs):
+        """Run one learner operation, publish what it says, and return the learner state."""
+        forum = self.forum()
+        outcome = forum.run(getattr(forum, operation) if operation else None, **kwargs)
+        for name, data in outcome.events:
+            self.runtime.publish(self, name, data)
+        self._publish_progress(forum, outcome)
+        return forum.view(outcome, self.gettext)
+
+    def _publish_progress(self, forum, outcome):
+        """Completion when complete; a grade whenever the fraction changes (when scored)."""
+        progress = forum.progress(outcome.own)
+        previous = outcome.own.get("published_grade") or 0.0
+        if abs(previous - progress.grade) < 1e-9:
+            return
+        if progress.complete and previous < 1:
+            self.runtime.publish(self, "completion", {"completion": 1.0})
+        if self.has_score:
+            self.runtime.publish(self, "grade", {"value": progress.grade, "max_value": 1})
+        forum.store.write_own({"published_grade": progress.grade})
+
+    # -- views -------------------------------------------------------------------------------
+    def _fragment(self, template, context, script=None, init=None, css="static/css/foorumi.css"):
+        fragment = Fragment(loader.render_django_template(template, context, i18n_service=self.runtime.service(self, "i18n")))
+        fragment.add_css(loader.load_unicode(css))
+        if script:
+            fragment.add_javascript(loader.load_unicode(script))
+            fragment.initialize_js(script_name(script), init or {})
+        return fragment
+
+    def js_strings(self):
+        """The JS module's strings in the request's language."""
+        gettext = self.gettext
+        return {text: gettext(text) for text in JS_STRINGS}
+
+    def student_view(self, context=None):
+        """The learner's forum; the JS module renders the state and keeps it fresh."""
+        viewer = self.viewer()
+        state = self._run()
+        gettext = self.gettext
+        return self._fragment(
+            "templates/student.html",
+            {"display_name": gettext(self.display_name), "intro": self.intro, "is_staff": viewer.is_staff},
+            script="static/js/foorumi.js",
+            init={
+                "state": state, "i18n": self.js_strings(), "lang": self._language(),
+                "poll_seconds": POLL_SECONDS,
+                "limits": {"answer_chars": MAX_ANSWER_CHARS, "comment_chars": MAX_COMMENT_CHARS, "reason_chars": MAX_REASON_CHARS},
+            },
+        )
+
+    def _language(self):
+        service = self.runtime.service(self, "i18n")
+        get_language = getattr(service, "get_language", None)
+        return (get_language() if callable(get_language) else None) or "en"
+
+    def author_view(self, context=None):
+        """A readable preview for Studio: the settings and the content learners will see."""
+        gettext = self.gettext
+        cfg = self.config()
+        problems = forum_config.validate(cfg)
+        return self._fragment("templates/author.html", {
+            "display_name": gettext(cfg.display_name),
+            "intro": cfg.intro,
+            "config": cfg,
+            "agreement_items": [gettext(item) for item in cfg.agreement_items],
+            "problems": [p.render(gettext) for p in problems],
+        })
+
+    def studio_view(self, context=None):
+        """The editor: every setting, and prompts and ground rules as editable lists."""
+        gettext = self.gettext
+        cfg = self.config()
+        values = cfg.to_fields()
+        values["agreement_items"] = [gettext(item) for item in values["agreement_items"]]
+        return self._fragment(
+            "templates/studio.html", {"display_name": gettext(cfg.display_name)},
+            script="static/js/foorumi_studio.js",
+            init={"values": values, "limits": forum_config.LIMITS, "i18n": self.js_strings(),
+                  "problems": self._problems_json(forum_config.validate(cfg))},
+            css="static/css/foorumi_studio.css",
+        )
+
+    def _problems_json(self, problems):
+        gettext = self.gettext
+        return [{"field": p.field, "index": p.index, "message": p.render(gettext)} for p in problems]
+
+    # -- Studio ----------------------------------------------------------------------------
+    @XBlock.handler
+    def studio_submit(self, request, suffix=""):
+        """Save the editor's values, or refuse with 400 and every problem next to its field."""
+        if request.method != "POST":
+            return json_response({"error": self.gettext("Method must be POST")}, 405)
+        if len(request.body) > MAX_BODY_BYTES:
+            return json_response({"error": self.gettext("The request is too large.")}, 413)
+        try:
+            data = json.loads(request.body.decode("utf-8"))
+            values = data["values"]
+            if not isinstance(values, dict):
+                raise ValueError
+        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
+            return json_response({"error": self.gettext("The request must be a JSON object with values.")}, 400)
+        known = {k: v for k, v in values.items() if k in forum_config.FIELD_NAMES}
+        current = {name: getattr(self, name) for name in forum_config.FIELD_NAMES}
+        cfg = forum_config.ForumConfig.from_fields({**current, **known})
+        problems = forum_config.validate(cfg)
+        if problems:
+            return json_response({
+                "error": self.gettext("The forum was not saved: please correct the marked fields."),
+                "problems": self._problems_json(problems),
+            }, 400)
+        for name, value in cfg.to_fields().items():
+            if name in known:
+                setattr(self, name, value)
+        return json_response({"result": "success", "values": cfg.to_fields()})
+
+    def validate_field_data(self, validation, data):
+        """Studio's validation: every rule of ``forum/config.py``, one message each."""
+        cfg = forum_config.ForumConfig.from_fields({name: getattr(data, name) for name in forum_config.FIELD_NAMES})
+        for problem in forum_config.validate(cfg):
+            label = self.fields[problem.field].display_name
+            where = f" {problem.index + 1}" if problem.index is not None else ""
+            text = f"{self.gettext(label)}{where}: {problem.render(self.gettext)}"
+            validation.add(ValidationMessage(ValidationMessage.ERROR, text))
+
+    # -- learner handlers (DESIGN.md "Handler API") -----------------------------------------
+    @api_handler
+    def state(self, data):
+        """The learner state (and the repairs and pool timeout that any request applies)."""
+        return self._run()
+
+    @api_handler
+    def accept_agreement(self, data):
+        """Accept the group's ground rules."""
+        return self._run("accept_agreement")
+
+    @api_handler
+    def save_draft(self, data):
+        """Save unsubmitted answers (partial, but each within its bounds)."""
+        return self._run("save_draft", answers=data.get("answers"))
+
+    @api_handler
+    def submit_reflection(self, data):
+        """Submit the reflection; a retried ``request_id`` creates nothing twice."""
+        return self._run("submit_reflection", answers=data.get("answers"), request_id=data.get("request_id"))
+
+    @api_handler
+    def edit_reflection(self, data):
+        """Edit the submitted reflection."""
+        return self._run("edit_reflection", answers=data.get("answers"))
+
+    @api_handler
+    def comment(self, data):
+        """Comment in a thread of one's own group; a retried ``request_id`` creates nothing twice."""
+        return self._run(
+            "comment", reflection_id=text_field(data, "reflection_id"), text=text_field(data, "text"),
+            request_id=data.get("request_id"),
+        )
+
+    @api_handler
+    def edit_comment(self, data):
+        """Edit one's own comment."""
+        return self._run("edit_comment", comment_id=text_field(data, "comment_id"), text=text_field(data, "text"))
+
+    @api_handler
+    def mark_helpful(self, data):
+        """Mark a comment on one's own reflection as helpful, or unmark it."""
+        return self._run("mark_helpful", comment_id=text_field(data, "comment_id"), helpful=data.get("helpful"))
+
+    @api_handler
+    def flag(self, data):
+        """Flag another's reflection or comment in one's group for staff."""
+        return self._run("flag", item_id=text_field(data, "item_id"), reason=text_field(data, "reason"))
+
+    # -- OLX ---------------------------------------------------------------------------------
+    @classmethod
+    def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=arguments-differ
+        """Read the OLX of DESIGN.md; documents with a DTD or entities are refused."""
+        olx.check_node(node)
+        values = olx.read_olx(node)
+        block = runtime.construct_xblock_from_class(cls, keys)
+        for name, value in values.items():
+            setattr(block, name, value)
+        return block
+
+    def add_xml_to_node(self, node):
+        """Write the OLX of DESIGN.md."""
+        node.tag = self.xml_element_name()
+        node.set("xblock-family", self.entry_point)
+        olx.write_olx({name: getattr(self, name) for name in forum_config.FIELD_NAMES if self.fields[name].is_set_on(self)}, node)
+
+    # -- workbench ---------------------------------------------------------------------------
+    @staticmethod
+    def workbench_scenarios():
+        """Demo forums in Finnish and English for the workbench."""
+        folder = os.path.join(os.path.dirname(__file__), "workbench", "scenarios")
+        scenarios = []
+        for filename in sorted(os.listdir(folder)):
+            if filename.endswith(".xml"):
+                with open(os.path.join(folder, filename), encoding="utf-8") as handle:
+                    xml = handle.read()
+                title = xml.split('display_name="', 1)[1].split('"', 1)[0]
+                scenarios.append((title, xml))
+        return scenarios
+
+
+def script_name(path):
+    """The JS init function of a module: ``foorumi_studio.js`` → ``FoorumiStudio``."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    base = "".join(part.capitalize() for part in stem.split("_"))
+    return "FoorumiXBlock" if base == "Foorumi" else base

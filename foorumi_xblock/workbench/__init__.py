@@ -1,0 +1,1 @@
+"""Development-only runtime pieces for the XBlock workbench (never used in the LMS)."""

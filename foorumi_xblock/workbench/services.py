@@ -1,0 +1,121 @@
+"""Workbench stand-ins for the LMS's ``user`` and ``user_state`` services.
+
+The workbench's own user service knows nothing of staff or anonymous ids. Here ids that
+start with ``staff`` are course staff, every id has a display name and a stable
+anonymous id, and ``user_state`` reads another learner's state the way the LMS's
+``UserStateService.get_state_as_dict(username, block_id)`` does.
+"""
+import hashlib
+import json
+
+from xblock.reference.user_service import UserService, XBlockUser
+
+STAFF_PREFIX = "staff"
+
+
+def is_staff_id(user_id):
+    """Workbench rule: a user id starting with ``staff`` is course staff."""
+    return str(user_id or "").startswith(STAFF_PREFIX)
+
+
+def display_name_for(user_id):
+    """A readable name for a workbench id: ``anna_k`` becomes ``Anna K``."""
+    words = str(user_id or "anonymous").replace("_", " ").replace("-", " ").split()
+    return " ".join(word[:1].upper() + word[1:] for word in words) or "Anonymous"
+
+
+def anonymous_id_for(user_id):
+    """A stable anonymous id, as the LMS gives one per user and course."""
+    return hashlib.sha256(f"foorumi-workbench:{user_id}".encode()).hexdigest()[:32]
+
+
+class WorkbenchUserService(UserService):
+    """The current workbench user, with the ``edx-platform.*`` attributes the LMS provides.
+
+    The workbench instantiates configured services without arguments and then sets
+    ``runtime``; the user id is read from the runtime when asked.
+    """
+
+    runtime = None
+
+    def __init__(self, user_id=None, **kwargs):
+        super().__init__(**kwargs)
+        self._user_id = user_id
+
+    def get_current_user(self):
+        uid = self._user_id if self._user_id is not None else getattr(self.runtime, "user_id", None)
+        user = XBlockUser(
+            is_current_user=True,
+            emails=[f"{uid}@example.com"],
+            full_name=display_name_for(uid),
+        )
+        user.opt_attrs.update({
+            "xblock-workbench.user_id": uid,
+            "edx-platform.user_id": uid,
+            "edx-platform.username": uid,
+            "edx-platform.anonymous_user_id": anonymous_id_for(uid),
+            "edx-platform.user_is_staff": is_staff_id(uid),
+            "edx-platform.user_role": "staff" if is_staff_id(uid) else "student",
+            "edx-platform.is_authenticated": uid is not None,
+        })
+        return user
+
+
+class WorkbenchUserStateService:
+    """``get_state_as_dict(username, block_id)`` over the workbench's state table.
+
+    Reads only: a learner's row is never created or changed here.
+    """
+
+    runtime = None
+
+    def get_state_as_dict(self, username, block_id):
+        """The user_state fields of ``block_id`` for ``username``, ``{}`` when none."""
+        from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
+
+        record = (
+            XBlockState.objects.filter(scope="usage", scope_id=str(block_id), user_id=str(username))
+            .only("state")
+            .first()
+        )
+        if record is None:
+            return {}
+        try:
+            state = json.loads(record.state)
+        except ValueError:
+            return {}
+        return state if isinstance(state, dict) else {}
+
+
+class WorkbenchI18nService:
+    """The LMS's ``XBlockI18nService``, as the workbench's i18n service.
+
+    Like the LMS, it reads the block package's own ``translations/<lang>/LC_MESSAGES/text.mo``
+    in the request's language (Django's active language, set by ``LocaleMiddleware``), so
+    the workbench exercises the catalogs exactly as an LMS would.
+    """
+
+    runtime = None
+    domain = "text"
+    _cache = {}
+
+    def _translator(self):
+        import gettext  # pylint: disable=import-outside-toplevel
+        import os  # pylint: disable=import-outside-toplevel
+
+        from django.utils import translation  # pylint: disable=import-outside-toplevel
+
+        language = translation.to_locale(translation.get_language() or "en")
+        if language not in self._cache:
+            localedir = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "translations")
+            self._cache[language] = gettext.translation(self.domain, localedir=localedir, languages=[language], fallback=True)
+        return self._cache[language]
+
+    def get_language(self):
+        """The request's language code, e.g. ``fi``."""
+        from django.utils import translation  # pylint: disable=import-outside-toplevel
+
+        return translation.get_language() or "en"
+
+    def __getattr__(self, name):
+        return getattr(self._translator(), name)

@@ -1,0 +1,47 @@
+"""Workbench settings for developing Foorumi: ``DJANGO_SETTINGS_MODULE=foorumi_xblock.workbench.settings``.
+
+Extends the xblock-sdk's own settings with: a sqlite database under ``var/`` (or
+``WORKBENCH_DATABASES``), the request's language (``Accept-Language: fi`` gives Finnish),
+the workbench user and user_state services Foorumi needs, and no sample XBlocks.
+"""
+import json
+import os
+
+os.environ.setdefault("EXCLUDE_SAMPLE_XBLOCKS", "yes")
+
+from workbench.settings import *  # noqa: E402,F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
+from workbench import settings as _base  # noqa: E402
+
+VAR_DIR = os.path.abspath(os.environ.get("FOORUMI_VAR_DIR", "var"))
+os.makedirs(VAR_DIR, exist_ok=True)
+
+if "WORKBENCH_DATABASES" in os.environ:
+    DATABASES = json.loads(os.environ["WORKBENCH_DATABASES"])
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.path.join(VAR_DIR, "workbench.db"),
+            # Concurrent learners in one process: wait for the write lock instead of failing.
+            "OPTIONS": {"timeout": 30},
+        }
+    }
+
+LOGGING = dict(_base.LOGGING)
+LOGGING["handlers"] = dict(_base.LOGGING["handlers"])
+LOGGING["handlers"]["logfile"] = dict(_base.LOGGING["handlers"]["logfile"], filename=os.path.join(VAR_DIR, "workbench.log"))
+
+MIDDLEWARE = list(_base.MIDDLEWARE)
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "django.middleware.locale.LocaleMiddleware")
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [("en", "English"), ("fi", "Suomi")]
+TIME_ZONE = "Europe/Helsinki"
+
+WORKBENCH = dict(_base.WORKBENCH)
+WORKBENCH["services"] = dict(
+    _base.WORKBENCH["services"],
+    user="foorumi_xblock.workbench.services.WorkbenchUserService",
+    user_state="foorumi_xblock.workbench.services.WorkbenchUserStateService",
+    i18n="foorumi_xblock.workbench.services.WorkbenchI18nService",
+)

@@ -1,0 +1,121 @@
+"""Shared fixtures: ``workbench`` serves the real xblock-sdk workbench for one test module.
+
+Each module that asks for ``workbench`` gets its own server on a free loopback port, over a
+fresh sqlite database in a temporary var dir, so groups formed in one module never leak
+into another. The fixture yields the base URL (``http://127.0.0.1:PORT``).
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+from importlib import metadata
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+SETTINGS = "foorumi_xblock.workbench.settings"
+START_TIMEOUT = 60
+
+
+def _free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _entry_point_shim(var_dir):
+    """A path that registers the ``foorumi`` XBlock entry point when the package is not installed.
+
+    The workbench finds XBlocks by their ``xblock.v1`` entry point. When ``make install`` has
+    not run ``pip install -e .`` yet, a minimal ``.dist-info`` in the temp dir declares it, so
+    the server sees the repository's code without anything being installed or written in it.
+    """
+    installed = [ep for ep in metadata.entry_points(group="xblock.v1") if ep.name == "foorumi"]
+    if installed:
+        return None
+    shim = Path(var_dir) / "entry_points"
+    info = shim / "foorumi_xblock_workbench_tests-0.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: foorumi-xblock-workbench-tests\nVersion: 0.0\n")
+    (info / "entry_points.txt").write_text("[xblock.v1]\nfoorumi = foorumi_xblock.block:FoorumiXBlock\n")
+    return str(shim)
+
+
+def _log_tail(*paths, limit=8000):
+    text = []
+    for path in paths:
+        if Path(path).exists():
+            text.append(f"--- {path} ---\n" + Path(path).read_text(errors="replace")[-limit:])
+    return "\n".join(text)
+
+
+def _wait_until_up(proc, base_url, log_path, var_dir):
+    import requests  # pylint: disable=import-outside-toplevel
+
+    deadline = time.monotonic() + START_TIMEOUT
+    last = None
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the workbench exited with {proc.returncode}\n" + _log_tail(log_path, Path(var_dir) / "workbench.log"))
+        try:
+            response = requests.get(base_url + "/", timeout=10)
+            if response.status_code == 200:
+                return
+            last = f"GET / answered {response.status_code}"
+        except requests.RequestException as error:
+            last = repr(error)
+        time.sleep(0.3)
+    raise RuntimeError(f"the workbench did not answer within {START_TIMEOUT}s ({last})\n" + _log_tail(log_path, Path(var_dir) / "workbench.log"))
+
+
+@pytest.fixture(scope="module")
+def workbench(tmp_path_factory):
+    """Start the real workbench (fresh database) for this module; yield its base URL."""
+    var_dir = tmp_path_factory.mktemp("workbench-var")
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=SETTINGS, FOORUMI_VAR_DIR=str(var_dir), EXCLUDE_SAMPLE_XBLOCKS="yes")
+    env.pop("WORKBENCH_DATABASES", None)
+    shim = _entry_point_shim(var_dir)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), shim, env.get("PYTHONPATH")) if p)
+
+    migrate = subprocess.run(
+        [sys.executable, "-m", "django", "migrate", "--run-syncdb", "-v0"],
+        cwd=REPO, env=env, capture_output=True, text=True, timeout=180, check=False,
+    )
+    if migrate.returncode != 0:
+        pytest.fail(f"migrate failed ({migrate.returncode}):\n{migrate.stdout}\n{migrate.stderr}", pytrace=False)
+
+    log_path = var_dir / "server.log"
+    proc = None
+    for attempt in range(3):
+        port = _free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        with open(log_path, "ab") as log:
+            proc = subprocess.Popen(  # pylint: disable=consider-using-with
+                [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
+                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            )
+        try:
+            _wait_until_up(proc, base_url, log_path, var_dir)
+            break
+        except RuntimeError as error:
+            _stop(proc)
+            if attempt == 2 or "already in use" not in str(error):
+                pytest.fail(str(error), pytrace=False)
+    try:
+        yield base_url
+    finally:
+        _stop(proc)
+
+
+def _stop(proc):
+    """Stop the server we started (only that process)."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=10)

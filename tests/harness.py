@@ -1,0 +1,124 @@
+"""A runtime-level harness: one Foorumi block, many learners, shared field data.
+
+Each learner gets their own runtime (own user service) over one key-value store, as the
+LMS gives each request its own runtime over one database. Peers' state is read through a
+``user_state`` service over the same store, with the LMS's signature.
+"""
+import json
+
+from webob import Request
+from xblock.fields import Scope, ScopeIds
+from xblock.runtime import DictKeyValueStore, KeyValueStore, KvsFieldData, NullI18nService
+from xblock.test.tools import TestRuntime
+
+from foorumi_xblock.block import FoorumiXBlock
+from foorumi_xblock.store import OWN_FIELDS
+from foorumi_xblock.workbench.services import WorkbenchUserService
+
+USAGE_ID = "demo.foorumi.d0.u0"
+DEF_ID = "demo.foorumi.d0"
+
+
+class KvsUserStateService:
+    """``get_state_as_dict(username, block_id)`` over a ``DictKeyValueStore``."""
+
+    def __init__(self, kvs):
+        self.kvs = kvs
+        self.reads = 0
+
+    def get_state_as_dict(self, username, block_id):
+        self.reads += 1
+        state = {}
+        for name in OWN_FIELDS:
+            key = KeyValueStore.Key(scope=Scope.user_state, user_id=username, block_scope_id=block_id, field_name=name)
+            if self.kvs.has(key):
+                state[name] = self.kvs.get(key)
+        return state
+
+
+class HarnessRuntime(TestRuntime):
+    """A test runtime that records published events and makes handler URLs."""
+
+    def __init__(self, harness, user_id):
+        super().__init__(services={
+            "field-data": KvsFieldData(harness.kvs),
+            "user": WorkbenchUserService(user_id),
+            "i18n": NullI18nService(),
+            "user_state": harness.user_state,
+        })
+        self.harness = harness
+        self.learner = user_id
+
+    def publish(self, block, event_type, event_data):
+        self.harness.events.append((self.learner, event_type, event_data))
+
+    def handler_url(self, block, handler_name, suffix="", query="", thirdparty=False):
+        return f"/handler/{block.scope_ids.usage_id}/{handler_name}"
+
+    def local_resource_url(self, block, uri):
+        return f"/resource/{uri}"
+
+    def resource_url(self, resource):
+        return f"/static/{resource}"
+
+
+class ForumHarness:
+    """One forum block and helpers to act as any learner on it."""
+
+    def __init__(self, **settings):
+        self.kvs = DictKeyValueStore()
+        self.user_state = KvsUserStateService(self.kvs)
+        self.events = []
+        self.now = 1_800_000_000.0
+        author = self.block("author")
+        for name, value in settings.items():
+            setattr(author, name, value)
+        author.save()
+
+    def block(self, user_id):
+        """A fresh block instance for ``user_id`` (as a new request would get)."""
+        runtime = HarnessRuntime(self, user_id)
+        block = runtime.construct_xblock_from_class(FoorumiXBlock, ScopeIds(user_id, "foorumi", DEF_ID, USAGE_ID))
+        block.clock = lambda: self.now
+        return block
+
+    def call(self, user_id, handler, data=None, method="POST", body=None):
+        """Call ``handler`` as ``user_id``; returns ``(status, decoded JSON)``."""
+        block = self.block(user_id)
+        if body is None:
+            body = json.dumps({} if data is None else data).encode()
+        request = Request.blank("/", method=method, body=body if method == "POST" else None)
+        if method == "POST":
+            request.content_type = "application/json"
+        response = block.runtime.handle(block, handler, request)
+        return response.status_code, json.loads(response.body.decode()) if response.body else None
+
+    def ok(self, user_id, handler, data=None):
+        """Call a handler that must succeed; returns the learner state."""
+        status, payload = self.call(user_id, handler, data)
+        assert status == 200, (handler, status, payload)
+        return payload
+
+    def own(self, user_id):
+        """A learner's stored own state."""
+        return self.user_state.get_state_as_dict(user_id, USAGE_ID)
+
+    def index(self):
+        """The stored shared index."""
+        key = KeyValueStore.Key(scope=Scope.user_state_summary, user_id=None, block_scope_id=USAGE_ID, field_name="forum_index")
+        return self.kvs.get(key) if self.kvs.has(key) else {}
+
+    def answers(self, block_or_count=None, words=12):
+        """Answers that satisfy every prompt of the block's configuration."""
+        block = self.block("author")
+        text = " ".join(["sana"] * words)
+        return {p["id"]: text for p in block.prompts}
+
+    def submit(self, user_id, request_id=None):
+        """Accept the agreement (when needed) and submit a valid reflection."""
+        self.ok(user_id, "accept_agreement")
+        return self.ok(user_id, "submit_reflection", {"answers": self.answers(), "request_id": request_id or f"sub-{user_id}"})
+
+    def events_named(self, name, user_id=None):
+        """The data of published events of one type (optionally of one learner)."""
+        return [data for uid, event, data in self.events if event == name and (user_id is None or uid == user_id)]

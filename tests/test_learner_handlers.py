@@ -1,0 +1,324 @@
+"""Runtime-level tests of the learner's handlers: several learners over shared field data.
+
+Read as a specification of the learner handler API in DESIGN.md: each stage, each error
+code, each visibility rule, idempotent retries, completion and grades, and the index's
+self-repair.
+"""
+import json
+
+import pytest
+
+from harness import ForumHarness
+
+THREE = dict(group_size=3, min_group_size=3, max_group_size=4, comments_required=2)
+
+
+def snapshot(harness, *users):
+    """Everything stored: to prove that a refused request changed nothing."""
+    return json.dumps([harness.index()] + [harness.own(u) for u in users], sort_keys=True)
+
+
+@pytest.fixture
+def forum():
+    return ForumHarness(**THREE)
+
+
+def grouped(forum, users=("anna", "ben", "cai")):
+    for user in users:
+        forum.submit(user)
+    return {user: forum.ok(user, "state") for user in users}
+
+
+# -- agreement and drafts --------------------------------------------------------------------
+
+def test_a_new_learner_starts_at_the_agreement(forum):
+    state = forum.ok("anna", "state")
+    assert state["stage"] == "agreement"
+    assert state["agreement"]["required"] is True and state["agreement"]["accepted"] is False
+    assert state["agreement"]["items"]
+    assert state["group"] is None and state["threads"] == []
+
+
+def test_drafts_need_the_agreement_first_and_change_nothing_when_refused(forum):
+    before = snapshot(forum, "anna")
+    status, payload = forum.call("anna", "save_draft", {"answers": {"origin": "hei"}})
+    assert status == 409 and payload["error"]
+    assert snapshot(forum, "anna") == before
+
+
+def test_accepting_moves_to_reflect_and_drafts_survive_a_reload(forum):
+    assert forum.ok("anna", "accept_agreement")["stage"] == "reflect"
+    forum.ok("anna", "save_draft", {"answers": {"origin": "Tulin esimieheksi sattumalta."}})
+    state = forum.ok("anna", "state")
+    assert state["draft"] == {"origin": "Tulin esimieheksi sattumalta."}
+    assert state["stage"] == "reflect"
+
+
+@pytest.mark.parametrize("answers, status", [
+    ("not an object", 400),
+    ({"nope": "text"}, 400),
+    ({"origin": 42}, 400),
+    ({"origin": "sana " * 501}, 413),
+    ({"origin": "x" * 10001}, 413),
+])
+def test_a_bad_draft_is_refused_with_the_right_status(forum, answers, status):
+    forum.ok("anna", "accept_agreement")
+    before = snapshot(forum, "anna")
+    code, payload = forum.call("anna", "save_draft", {"answers": answers})
+    assert code == status and isinstance(payload["error"], str)
+    assert snapshot(forum, "anna") == before
+
+
+# -- submitting --------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("data", [
+    {"answers": {"origin": "sana " * 12}},  # no request id
+    {"answers": {"origin": "sana " * 12}, "request_id": "has spaces"},
+    {"answers": {"origin": "liian lyhyt"}, "request_id": "r1"},  # under min_words? only if min > 2
+    {"answers": {}, "request_id": "r1"},
+])
+def test_an_invalid_submit_is_a_400_and_stores_nothing(data):
+    forum = ForumHarness(**THREE, prompts=[{"id": "origin", "text": "Miten?", "min_words": 5, "max_words": 100}])
+    forum.ok("anna", "accept_agreement")
+    before = snapshot(forum, "anna")
+    status, payload = forum.call("anna", "submit_reflection", data)
+    assert status == 400, payload
+    assert snapshot(forum, "anna") == before
+
+
+def test_the_first_submitter_waits_in_the_pool(forum):
+    state = forum.submit("anna")
+    assert state["stage"] == "pool"
+    assert state["pool"]["waiting"] == 1 and state["pool"]["needed"] == 3
+    assert state["reflection"]["answers"]["origin"].startswith("sana")
+    assert state["draft"] == {}
+    assert forum.events_named("foorumi.reflection.submitted", "anna") == [{"reflection_id": state["reflection"]["id"]}]
+
+
+def test_a_retried_submit_creates_nothing_twice(forum):
+    first = forum.submit("anna", request_id="same-id")
+    again = forum.ok("anna", "submit_reflection", {"answers": forum.answers(), "request_id": "same-id"})
+    assert again["reflection"]["id"] == first["reflection"]["id"]
+    assert len(forum.events_named("foorumi.reflection.submitted")) == 1
+    assert list(forum.index()["reflections"].values()) == [first["reflection"]["id"]]
+
+
+def test_a_second_submit_with_a_new_request_id_is_a_conflict(forum):
+    forum.submit("anna")
+    status, payload = forum.call("anna", "submit_reflection", {"answers": forum.answers(), "request_id": "other"})
+    assert status == 409 and payload["error"]
+
+
+def test_the_third_submitter_forms_a_group_and_everyone_sees_it(forum):
+    states = grouped(forum)
+    group_ids = {s["group"]["id"] for s in states.values()}
+    assert len(group_ids) == 1
+    for user, state in states.items():
+        assert state["stage"] == "group"
+        assert len(state["group"]["members"]) == 3
+        assert [m["is_me"] for m in state["group"]["members"]].count(True) == 1
+        assert len(state["threads"]) == 3
+        assert state["suggested"] and all(t in {th["id"] for th in state["threads"]} for t in state["suggested"])
+    assert len(forum.events_named("foorumi.group.joined")) == 3
+
+
+# -- comments, visibility, idempotency ---------------------------------------------------------
+
+def thread_of(state, author_is_me=False, name=None):
+    for thread in state["threads"]:
+        if thread["author"]["is_me"] == author_is_me and (name is None or thread["author"]["name"] == name):
+            return thread
+    raise AssertionError("no such thread")
+
+
+def test_a_comment_appears_for_every_member_and_counts_toward_progress(forum):
+    states = grouped(forum)
+    target = thread_of(states["anna"], name="Ben")
+    state = forum.ok("anna", "comment", {"reflection_id": target["id"], "text": "Kiitos <b>jakamisesta</b>!\nToinen rivi.", "request_id": "c1"})
+    assert state["progress"] == {"submitted": True, "comments_given": 1, "comments_required": 2, "complete": False}
+    for user in ("anna", "ben", "cai"):
+        thread = next(t for t in forum.ok(user, "state")["threads"] if t["id"] == target["id"])
+        assert [c["text"] for c in thread["comments"]] == ["Kiitos <b>jakamisesta</b>!\nToinen rivi."]
+
+
+def test_a_retried_comment_is_stored_once(forum):
+    states = grouped(forum)
+    target = thread_of(states["anna"], name="Ben")
+    body = {"reflection_id": target["id"], "text": "Sama kommentti", "request_id": "retry-1"}
+    forum.ok("anna", "comment", body)
+    state = forum.ok("anna", "comment", body)
+    thread = next(t for t in state["threads"] if t["id"] == target["id"])
+    assert len(thread["comments"]) == 1
+    assert len(forum.own("anna")["my_comments"]) == 1
+
+
+def test_replies_in_my_own_thread_do_not_count_toward_progress(forum):
+    states = grouped(forum)
+    mine = thread_of(states["anna"], author_is_me=True)
+    state = forum.ok("anna", "comment", {"reflection_id": mine["id"], "text": "Lisään vielä", "request_id": "own"})
+    assert state["progress"]["comments_given"] == 0
+
+
+def test_two_comments_complete_the_forum_and_publish_completion_once(forum):
+    states = grouped(forum)
+    others = [t for t in states["anna"]["threads"] if not t["author"]["is_me"]]
+    for number, thread in enumerate(others):
+        state = forum.ok("anna", "comment", {"reflection_id": thread["id"], "text": "Hyvä", "request_id": f"c{number}"})
+    assert state["progress"]["complete"] is True
+    forum.ok("anna", "state")
+    assert forum.events_named("completion", "anna") == [{"completion": 1.0}]
+    assert forum.events_named("grade", "anna") == []  # not scored
+
+
+def test_a_scored_forum_publishes_the_fraction_of_requirements_met():
+    forum = ForumHarness(**THREE, scored=True)
+    states = grouped(forum)
+    assert forum.events_named("grade", "anna") == [{"value": pytest.approx(1 / 3), "max_value": 1}]
+    other = thread_of(states["anna"], name="Ben")
+    forum.ok("anna", "comment", {"reflection_id": other["id"], "text": "Hyvä", "request_id": "g1"})
+    assert forum.events_named("grade", "anna")[-1] == {"value": pytest.approx(2 / 3), "max_value": 1}
+
+
+def test_a_learner_of_another_group_cannot_reach_this_groups_items(forum):
+    states = grouped(forum)
+    grouped(forum, ("dan", "eve", "fay"))
+    foreign = thread_of(states["anna"], name="Ben")
+    comment_state = forum.ok("anna", "comment", {"reflection_id": foreign["id"], "text": "vain ryhmälle", "request_id": "x1"})
+    comment_id = next(t for t in comment_state["threads"] if t["id"] == foreign["id"])["comments"][0]["id"]
+    before = snapshot(forum, "dan")
+    assert forum.call("dan", "comment", {"reflection_id": foreign["id"], "text": "hei", "request_id": "x2"})[0] == 404
+    assert forum.call("dan", "flag", {"item_id": foreign["id"], "reason": "spam"})[0] == 404
+    assert forum.call("dan", "flag", {"item_id": comment_id, "reason": "spam"})[0] == 404
+    assert forum.call("dan", "mark_helpful", {"comment_id": comment_id, "helpful": True})[0] == 404
+    assert forum.call("dan", "edit_comment", {"comment_id": comment_id, "text": "muutettu"})[0] == 404
+    assert snapshot(forum, "dan") == before
+    dan = json.dumps(forum.ok("dan", "state"))
+    assert "vain ryhmälle" not in dan and foreign["id"] not in dan
+
+
+def test_a_learner_in_the_pool_sees_no_one_elses_text(forum):
+    grouped(forum)
+    state = forum.submit("dan")
+    assert state["stage"] == "pool" and state["threads"] == [] and state["group"] is None
+    assert forum.call("dan", "comment", {"reflection_id": "anything", "text": "hei", "request_id": "p1"})[0] == 409
+
+
+def test_only_the_reflections_author_marks_comments_helpful(forum):
+    states = grouped(forum)
+    bens = thread_of(states["anna"], name="Ben")
+    state = forum.ok("anna", "comment", {"reflection_id": bens["id"], "text": "Hyvä pointti", "request_id": "h1"})
+    comment_id = next(t for t in state["threads"] if t["id"] == bens["id"])["comments"][0]["id"]
+    assert forum.call("cai", "mark_helpful", {"comment_id": comment_id, "helpful": True})[0] == 404
+    assert forum.call("anna", "mark_helpful", {"comment_id": comment_id, "helpful": True})[0] == 404
+    assert forum.call("ben", "mark_helpful", {"comment_id": comment_id, "helpful": "yes"})[0] == 400
+    state = forum.ok("ben", "mark_helpful", {"comment_id": comment_id, "helpful": True})
+    assert next(t for t in state["threads"] if t["id"] == bens["id"])["comments"][0]["helpful"] is True
+    cai = forum.ok("cai", "state")
+    assert next(t for t in cai["threads"] if t["id"] == bens["id"])["comments"][0]["helpful"] is True
+    state = forum.ok("ben", "mark_helpful", {"comment_id": comment_id, "helpful": False})
+    assert next(t for t in state["threads"] if t["id"] == bens["id"])["comments"][0]["helpful"] is False
+
+
+def test_edits_are_shown_as_edited(forum):
+    states = grouped(forum)
+    bens = thread_of(states["anna"], name="Ben")
+    state = forum.ok("anna", "comment", {"reflection_id": bens["id"], "text": "Ensimmäinen", "request_id": "e1"})
+    comment_id = next(t for t in state["threads"] if t["id"] == bens["id"])["comments"][0]["id"]
+    forum.ok("anna", "edit_comment", {"comment_id": comment_id, "text": "Korjattu"})
+    answers = {"origin": "Uusi vastaus " + "sana " * 10}
+    forum.ok("ben", "edit_reflection", {"answers": answers})
+    cai = forum.ok("cai", "state")
+    thread = next(t for t in cai["threads"] if t["id"] == bens["id"])
+    assert thread["edited"] is True and thread["answers"]["origin"] == answers["origin"].strip()
+    assert thread["comments"][0]["text"] == "Korjattu" and thread["comments"][0]["edited"] is True
+    assert forum.call("cai", "edit_comment", {"comment_id": comment_id, "text": "minun"})[0] == 404
+
+
+def test_a_flag_is_recorded_for_staff_and_shown_to_the_flagger(forum):
+    states = grouped(forum)
+    bens = thread_of(states["anna"], name="Ben")
+    mine = thread_of(states["anna"], author_is_me=True)
+    assert forum.call("anna", "flag", {"item_id": mine["id"], "reason": "oma"})[0] == 409
+    assert forum.call("anna", "flag", {"item_id": bens["id"], "reason": ""})[0] == 400
+    assert forum.call("anna", "flag", {"item_id": bens["id"], "reason": "x" * 501})[0] == 413
+    state = forum.ok("anna", "flag", {"item_id": bens["id"], "reason": "Loukkaava"})
+    assert next(t for t in state["threads"] if t["id"] == bens["id"])["flagged"] is True
+    assert list(forum.index()["flags"][bens["id"]].values()) == ["Loukkaava"]
+    assert forum.events_named("foorumi.flagged") == [{"item_id": bens["id"]}]
+
+
+def test_hidden_items_are_removed_for_peers_but_shown_to_their_author(forum):
+    states = grouped(forum)
+    bens = thread_of(states["anna"], name="Ben")
+    index = forum.index()
+    index["moderation"][bens["id"]] = {"hidden": True, "by": "staff", "reason": "", "at": forum.now}
+    block = forum.block("author")
+    block._field_data.set(block, "forum_index", index)  # pylint: disable=protected-access
+    anna = forum.ok("anna", "state")
+    thread = next(t for t in anna["threads"] if t["id"] == bens["id"])
+    assert thread["hidden"] is True and thread["answers"] == {}
+    assert bens["id"] not in anna["suggested"]
+    ben = forum.ok("ben", "state")
+    own = next(t for t in ben["threads"] if t["id"] == bens["id"])
+    assert own["hidden"] is True and own["answers"]["origin"]
+    assert forum.call("anna", "comment", {"reflection_id": bens["id"], "text": "hei", "request_id": "hid"})[0] == 409
+
+
+# -- identity ------------------------------------------------------------------------------------
+
+def test_pseudonymous_json_carries_no_usernames_or_ids():
+    forum = ForumHarness(**THREE, identity="pseudonymous")
+    states = grouped(forum, ("anna_user", "ben_user", "cai_user"))
+    from foorumi_xblock.workbench.services import anonymous_id_for
+    for state in states.values():
+        text = json.dumps(state)
+        for user in ("anna_user", "ben_user", "cai_user"):
+            assert user not in text and anonymous_id_for(user) not in text
+            assert user.replace("_", " ").title() not in text
+        names = sorted(m["name"] for m in state["group"]["members"])
+        assert names == ["Participant 1", "Participant 2", "Participant 3"]
+
+
+# -- the pool timeout and the index's self-repair --------------------------------------------------
+
+def test_nobody_waits_forever_the_pool_forms_a_group_after_the_timeout(forum):
+    forum.submit("anna")
+    forum.submit("ben")
+    assert forum.ok("anna", "state")["stage"] == "pool"
+    forum.now += 25 * 3600
+    state = forum.ok("anna", "state")
+    assert state["stage"] == "group" and len(state["group"]["members"]) == 2
+
+
+def test_a_learner_lost_from_the_index_is_restored_by_their_next_request(forum):
+    states = grouped(forum)
+    bens = thread_of(states["anna"], name="Ben")
+    forum.ok("anna", "comment", {"reflection_id": bens["id"], "text": "Hyvä", "request_id": "r1"})
+    block = forum.block("author")
+    block._field_data.set(block, "forum_index", {})  # pylint: disable=protected-access
+    forum.ok("anna", "state")
+    forum.ok("ben", "state")
+    forum.ok("cai", "state")
+    cai = forum.ok("cai", "state")
+    assert cai["group"]["id"] == states["cai"]["group"]["id"]
+    assert len(cai["threads"]) == 3
+    thread = next(t for t in cai["threads"] if t["id"] == bens["id"])
+    assert [c["text"] for c in thread["comments"]] == ["Hyvä"]
+
+
+# -- the handler contract ---------------------------------------------------------------------------
+
+def test_handlers_refuse_get_bad_json_non_objects_and_huge_bodies(forum):
+    assert forum.call("anna", "state", method="GET")[0] == 405
+    assert forum.call("anna", "state", body=b"{not json")[0] == 400
+    assert forum.call("anna", "state", body=b"[1, 2]")[0] == 400
+    assert forum.call("anna", "state", body=b'{"pad": "' + b"x" * 300_000 + b'"}')[0] == 413
+
+
+def test_peer_reads_are_proportional_to_the_group_not_the_course(forum):
+    for number in range(12):
+        forum.submit(f"learner{number}")
+    forum.user_state.reads = 0
+    state = forum.ok("learner0", "state")
+    assert state["stage"] == "group"
+    assert forum.user_state.reads <= len(state["group"]["members"]) + 1
