@@ -38,7 +38,7 @@ bench: install
 
 # Extract and compile translations (needs GNU gettext: apt-get install gettext).
 translations:
-	$(PY) -m foorumi_xblock.i18n_tools
+	PY=$(PY) scripts/translations.sh
 
 wheel: install
 	$(PY) -m pip wheel --no-deps -w dist .

@@ -119,3 +119,18 @@ def _stop(proc):
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait(timeout=10)
+
+
+def pytest_configure(config):
+    """Configure Django once for this test process: the workbench settings over a temp var dir.
+
+    Template rendering (``ResourceLoader.render_django_template``) and the in-process
+    workbench runtime tests both need it; servers started by ``workbench`` get their own.
+    """
+    import tempfile  # pylint: disable=import-outside-toplevel
+
+    import django  # pylint: disable=import-outside-toplevel
+
+    os.environ.setdefault("FOORUMI_VAR_DIR", tempfile.mkdtemp(prefix="foorumi-tests-"))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    django.setup()

@@ -2,8 +2,8 @@
  * Foorumi: the learner's view of one peer-forum session.
  *
  * One vanilla-JS module, no framework and no libraries. The block passes ``init``:
- *   {state, i18n: {english: translated}, lang, poll_seconds, limits: {answer_chars,
- *    comment_chars, reason_chars}}
+ *   {state (or state_json, the same as a JSON string), i18n: {english: translated}, lang,
+ *    poll_seconds, limits: {answer_chars, comment_chars, reason_chars}}
  * and every handler answers with the full learner state (see README / DESIGN.md).
  *
  * Rendering: the page is a list of keyed parts, each with a signature of the data it
@@ -1719,8 +1719,19 @@ function FoorumiXBlock(runtime, element, init) {
     });
     window.addEventListener("pagehide", flushDraft);
 
-    if (init.state && typeof init.state.stage === "string") {
-        takeState(init.state, "init");
+    // The initial state may come as an object, or as a JSON string (``state_json``) that
+    // the block escaped itself, so that learner text in it can never end the runtime's
+    // <script> element of init arguments. Without either, it is fetched.
+    var initial = init.state;
+    if (typeof init.state_json === "string") {
+        try {
+            initial = JSON.parse(init.state_json);
+        } catch (e) {
+            initial = null;
+        }
+    }
+    if (initial && typeof initial.stage === "string") {
+        takeState(initial, "init");
         render();
     } else {
         render();

@@ -267,7 +267,7 @@ function FoorumiStudio(runtime, element, init) {
         self.empty = h("p", {"class": "foorumi-studio-empty", text: spec.words.empty});
         self.full = h("p", {"class": "foorumi-studio-help foorumi-studio-full", id: base + "-full", text: spec.words.full});
         self.addButton = h("button", {
-            type: "button", "class": "foorumi-studio-button foorumi-studio-add", "aria-describedby": base + "-full",
+            type: "button", "class": "foorumi-studio-button foorumi-studio-add",
             onclick: function () { self.add(); }
         }, [spec.words.add]);
         self.node = h("section", {"class": "foorumi-studio-section foorumi-studio-list", "data-field": spec.name,
@@ -304,6 +304,7 @@ function FoorumiStudio(runtime, element, init) {
         var full = count >= spec.max;
         self.addButton.disabled = full;
         self.full.hidden = !full;
+        describe(self.addButton, full ? [self.full.id] : []);
     };
 
     ListEditor.prototype.button = function (label, action, item, disabled) {
@@ -620,10 +621,22 @@ function FoorumiStudio(runtime, element, init) {
         ]);
     }
 
+    /** Describe ``control`` by error ``id`` too: its errors first (in order), then its help. */
+    /** Put an error message after ``anchor`` (and after the errors already there). */
+    function insertError(anchor, node) {
+        var after = anchor;
+        while (after.nextElementSibling && after.nextElementSibling.classList.contains("foorumi-studio-error")) {
+            after = after.nextElementSibling;
+        }
+        after.parentNode.insertBefore(node, after.nextSibling);
+    }
+
     function addDescription(control, id) {
-        var ids = (control.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
-        ids.unshift(id);
-        control.setAttribute("aria-describedby", ids.join(" "));
+        var helpIds = (control.getAttribute("data-help-ids") || "").split(" ").filter(Boolean);
+        var errors = (control.getAttribute("aria-describedby") || "").split(" ").filter(function (other) {
+            return other && helpIds.indexOf(other) < 0;
+        });
+        control.setAttribute("aria-describedby", errors.concat([id], helpIds).join(" "));
     }
 
     function clearMarks() {
@@ -668,7 +681,7 @@ function FoorumiStudio(runtime, element, init) {
                     invalid = parts;
                 }
                 fieldset.classList.add("is-invalid");
-                fieldset.insertBefore(errorNode(id, problem.message), fieldset.querySelector("legend").nextSibling);
+                insertError(fieldset.querySelector("legend"), errorNode(id, problem.message));
                 parts.forEach(function (part) {
                     addDescription(part, id);
                 });
@@ -681,8 +694,7 @@ function FoorumiStudio(runtime, element, init) {
                 // The list as a whole (e.g. too many, or none).
                 var heading = editor.heading;
                 editor.node.classList.add("is-invalid");
-                editor.node.insertBefore(errorNode(id, problem.message), heading.nextSibling);
-                editor.list.setAttribute("aria-describedby", id);
+                insertError(heading, errorNode(id, problem.message));
                 addDescription(editor.addButton, id);
                 var first = editor.list.querySelector("[data-part]");
                 return first || (editor.addButton.disabled ? heading : editor.addButton);
@@ -690,9 +702,8 @@ function FoorumiStudio(runtime, element, init) {
             if (control) {
                 var wrap = control.closest(".foorumi-studio-field");
                 wrap.classList.add("is-invalid");
-                var label = wrap.querySelector("label");
-                var anchor = wrap.querySelector(".foorumi-studio-check-row") || label;
-                wrap.insertBefore(errorNode(id, problem.message), anchor.nextSibling);
+                // After the control, so that the controls of a row stay aligned.
+                insertError(wrap.querySelector(".foorumi-studio-check-row") || control, errorNode(id, problem.message));
                 control.setAttribute("aria-invalid", "true");
                 addDescription(control, id);
                 return control;
@@ -707,7 +718,19 @@ function FoorumiStudio(runtime, element, init) {
         summary.appendChild(h("p", {"class": "foorumi-studio-summary-title", text: heading}));
         if (problems.length) {
             var list = h("ul", {"class": "foorumi-studio-summary-list"});
-            problems.forEach(function (problem, n) {
+            // In the order of the form (the server lists them in field order).
+            var order = problems.map(function (problem, n) {
+                return n;
+            }).sort(function (a, b) {
+                var x = targets[a];
+                var y = targets[b];
+                if (!x || !y || x === y) {
+                    return (x ? 0 : 1) - (y ? 0 : 1) || a - b;
+                }
+                return x.compareDocumentPosition(y) & Node.DOCUMENT_POSITION_FOLLOWING ? -1 : 1;
+            });
+            order.forEach(function (n) {
+                var problem = problems[n];
                 var target = targets[n];
                 var item;
                 if (target && target.id) {

@@ -148,7 +148,7 @@ def test_a_malformed_stored_comment_edge_is_invalid(data):
 
 
 @st.composite
-def groups_and_requirements(draw, with_requirement=True):
+def groups_and_requirements(draw):
     size = draw(st.integers(2, 12))
     members = draw(st.permutations([f"m{n}" for n in range(size)]))
     required = draw(st.integers(1, size - 1))

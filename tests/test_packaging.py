@@ -1,0 +1,73 @@
+"""The package as an LMS gets it: a wheel built from the repository, installed into a fresh
+virtualenv outside the repository, carries its templates, static files and compiled
+translations, and the ``foorumi`` XBlock entry point loads from it."""
+import json
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory):
+    out = tmp_path_factory.mktemp("wheel")
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(out), str(REPO)],
+        check=True, cwd=out,
+    )
+    (path,) = out.glob("foorumi_xblock-*.whl")
+    return path
+
+
+def test_the_wheel_carries_templates_static_files_translations_and_the_entry_point(wheel):
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for needed in (
+        "foorumi_xblock/block.py",
+        "foorumi_xblock/forum/groups.py",
+        "foorumi_xblock/templates/student.html",
+        "foorumi_xblock/templates/studio.html",
+        "foorumi_xblock/templates/author.html",
+        "foorumi_xblock/static/js/foorumi.js",
+        "foorumi_xblock/static/js/foorumi_studio.js",
+        "foorumi_xblock/static/css/foorumi.css",
+        "foorumi_xblock/translations/fi/LC_MESSAGES/text.mo",
+        "foorumi_xblock/workbench/scenarios/1_esimiesfoorumi.xml",
+    ):
+        assert needed in names, needed
+    assert not any(name.startswith(("tests/", "foorumi_xblock/tests")) for name in names)
+    entry_points = next(n for n in names if n.endswith("entry_points.txt"))
+    assert "foorumi = foorumi_xblock.block:FoorumiXBlock" in zipfile.ZipFile(wheel).read(entry_points).decode()
+
+
+def test_the_wheel_installs_into_a_fresh_venv_and_the_xblock_loads_from_it(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    requirements = [line.split("#")[0].strip() for line in (REPO / "requirements.txt").read_text().splitlines()]
+    pins = [r for r in requirements if r.split("==")[0].lower() in {"xblock", "web-fragments", "lxml", "django"}]
+    subprocess.run([str(python), "-m", "pip", "install", "--quiet", *pins, str(wheel)], check=True, cwd=tmp_path)
+    probe = """
+import importlib.resources, json, gettext
+from xblock.core import XBlock
+cls = XBlock.load_class("foorumi")
+import foorumi_xblock
+root = importlib.resources.files("foorumi_xblock")
+fi = gettext.translation("text", localedir=str(root / "translations"), languages=["fi"])
+print(json.dumps({
+    "class": cls.__module__ + "." + cls.__name__,
+    "file": foorumi_xblock.__file__,
+    "template": (root / "templates" / "student.html").is_file(),
+    "js": (root / "static" / "js" / "foorumi.js").is_file(),
+    "finnish": fi.gettext("Participant %(number)s"),
+}))
+"""
+    result = subprocess.run([str(python), "-c", probe], check=True, cwd=tmp_path, capture_output=True, text=True)
+    found = json.loads(result.stdout)
+    assert found["class"] == "foorumi_xblock.block.FoorumiXBlock"
+    assert str(venv) in found["file"] and str(REPO) not in found["file"]
+    assert found["template"] and found["js"]
+    assert found["finnish"] == "Osallistuja %(number)s"
