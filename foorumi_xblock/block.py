@@ -207,7 +207,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     def _publish_progress(self, forum, outcome):
         """Completion when complete; a grade whenever the fraction changes (when scored)."""
-        progress = forum.progress(outcome.own)
+        progress = forum.progress(outcome.own, outcome.index)
         previous = outcome.own.get("published_grade") or 0.0
         if abs(previous - progress.grade) < 1e-9:
             return

@@ -284,15 +284,22 @@ class LearnerForum:
 
     # -- the learner's view ---------------------------------------------------------------
 
-    def progress(self, own):
-        """The viewer's progress, from their own state alone."""
+    def required(self, index):
+        """Comments required of the viewer: the setting, capped by what their group allows."""
+        group = index.roster.group_of(self.viewer.handle) if index else None
+        if group is None:
+            return self.config.comments_required
+        return feedback.required_comments(self.config.comments_required, len(group.members))
+
+    def progress(self, own, index):
+        """The viewer's progress: what they gave comes from their own state alone."""
         handle = self.viewer.handle
         reflection_id = (own.get("reflection") or {}).get("id")
         edges = [
             feedback.CommentEdge(c["id"], handle, c["reflection_id"], "" if c["reflection_id"] != reflection_id else handle)
             for c in own.get("my_comments") or []
         ]
-        return feedback.progress(handle, bool(reflection_id), edges, self.config.comments_required)
+        return feedback.progress(handle, bool(reflection_id), edges, self.required(index))
 
     def view(self, outcome, gettext):
         """The learner state of DESIGN.md for this viewer (nothing of other groups)."""
@@ -318,7 +325,7 @@ class LearnerForum:
             "group": None,
             "threads": [],
             "suggested": [],
-            "progress": self.progress(own).to_dict(),
+            "progress": self.progress(own, index).to_dict(),
             "pool": None,
             "identity": self.config.identity,
             "is_staff": self.viewer.is_staff,
@@ -420,4 +427,4 @@ class LearnerForum:
             for cid, edge in index.edges.items()
             if edge[1] in authors
         ]
-        state["suggested"] = feedback.suggestions(handle, group.members, visible, edges)
+        state["suggested"] = feedback.suggestions(handle, group.members, visible, edges, self.required(index))

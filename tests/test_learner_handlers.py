@@ -322,3 +322,15 @@ def test_peer_reads_are_proportional_to_the_group_not_the_course(forum):
     state = forum.ok("learner0", "state")
     assert state["stage"] == "group"
     assert forum.user_state.reads <= len(state["group"]["members"]) + 1
+
+
+def test_in_a_group_of_two_one_comment_is_all_that_can_be_required(forum):
+    forum.submit("anna")
+    forum.submit("ben")
+    forum.now += 25 * 3600
+    state = forum.ok("anna", "state")
+    assert state["progress"]["comments_required"] == 1
+    other = thread_of(state, name="Ben")
+    assert state["suggested"] == [other["id"]]
+    state = forum.ok("anna", "comment", {"reflection_id": other["id"], "text": "Kiitos", "request_id": "pair"})
+    assert state["progress"]["complete"] is True

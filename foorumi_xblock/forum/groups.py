@@ -275,7 +275,8 @@ class Merged:
 
 @dataclass(frozen=True)
 class LeftAlone:
-    """``learner_id`` could not be grouped (alone, and every group full): still waiting."""
+    """``learner_id`` could not be grouped (alone, every group at ``max_group_size``):
+    they stay waiting."""
 
     learner_id: str
 

@@ -380,13 +380,15 @@ function FoorumiXBlock(runtime, element, init) {
             if (r.ok) {
                 delete ui.retry[key];
                 var prev = state;
+                var news = "";
                 if (mySeq >= appliedActionSeq) {
                     appliedActionSeq = mySeq;
-                    takeState(r.state, "action");
+                    news = takeState(r.state, "action");
                 }
                 if (handlers.ok) {
                     handlers.ok(prev, state);
                 }
+                announce(news);
             } else {
                 ui.err[key] = {msg: r.error, retry: !!r.retry};
                 if (handlers.retry) {
@@ -413,7 +415,7 @@ function FoorumiXBlock(runtime, element, init) {
                 ui.pollError = false;
                 ui.loadError = null;
                 if (at === actionSeq && !anyBusy()) {
-                    takeState(r.state, state ? "poll" : "init");
+                    announce(takeState(r.state, state ? "poll" : "init"));
                 }
             } else if (!state) {
                 ui.loadError = r.error;
@@ -477,7 +479,10 @@ function FoorumiXBlock(runtime, element, init) {
         return ids;
     }
 
-    /** Take a new learner state from the server (without rendering). */
+    /**
+     * Take a new learner state from the server (without rendering). Returns what to
+     * announce about it; the caller announces it after its own message.
+     */
     function takeState(next, source) {
         var prev = state;
         state = normalise(next);
@@ -517,10 +522,8 @@ function FoorumiXBlock(runtime, element, init) {
             messages.push(t("You have given the required comments. Your part of this forum is complete."));
         }
         seen = ids;
-        if (messages.length) {
-            announce(messages.join(" "));
-        }
         schedulePoll();
+        return messages.join(" ");
     }
 
     function stageChanged(prev, next, source) {
@@ -1731,7 +1734,7 @@ function FoorumiXBlock(runtime, element, init) {
         }
     }
     if (initial && typeof initial.stage === "string") {
-        takeState(initial, "init");
+        announce(takeState(initial, "init"));
         render();
     } else {
         render();
