@@ -865,6 +865,11 @@ function FoorumiStudio(runtime, element, init) {
     }
     if (form) {
         form.addEventListener("submit", save);
+        form.addEventListener("input", function () {
+            if (!saving) {
+                setStatus("");  // "Saved." no longer holds
+            }
+        });
     } else if (saveButton) {
         saveButton.addEventListener("click", save);
     }

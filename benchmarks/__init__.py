@@ -1,0 +1,1 @@
+"""Foorumi's benchmarks (``make bench``): figures and ratios, never timed assertions."""
