@@ -39,6 +39,15 @@ MAX_BODY_BYTES = 256 * 1024
 POLL_SECONDS = 15
 
 
+def safe_json(data):
+    """JSON for a page's init data with ``<``, ``>`` and ``&`` escaped.
+
+    Runtimes write ``initialize_js`` arguments into a ``<script>`` element; learner text
+    such as ``</script>`` must never be able to end it.
+    """
+    return json.dumps(data).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def json_response(payload, status=200):
     """A JSON response."""
     return Response(json.dumps(payload), status=status, content_type="application/json", charset="utf-8")
@@ -68,19 +77,10 @@ def api_handler(func):
         try:
             return json_response(func(self, data))
         except ForumError as error:
-            return json_response({"error": error.render(gettext)}, STATUS[type(error)])
-
-    return wrapper
-
-
-def staff_only(func):
-    """Refuse (403) anyone who is not course staff, checked on the server from the user service."""
-
-    @functools.wraps(func)
-    def wrapper(self, data):
-        if not self.viewer().is_staff:
-            raise NotAllowed(_("Only course staff may do this."))
-        return func(self, data)
+            payload = {"error": error.render(gettext)}
+            if "prompt" in error.params:  # so that the page can show it next to that answer
+                payload["prompt_id"] = error.params["prompt"]
+            return json_response(payload, STATUS[type(error)])
 
     return wrapper
 
@@ -94,7 +94,7 @@ def text_field(data, key):
 
 
 @XBlock.needs("i18n", "user")
-@XBlock.wants("user_state", "teams", "settings")
+@XBlock.wants("user_state", "teams", "settings", "studio_user_permissions")
 class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     """A peer forum: reflection prompts, small groups formed from submitters, peer feedback."""
 
@@ -202,20 +202,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         outcome = forum.run(getattr(forum, operation) if operation else None, **kwargs)
         for name, data in outcome.events:
             self.runtime.publish(self, name, data)
-        self._publish_progress(forum, outcome)
         return forum.view(outcome, self.gettext)
-
-    def _publish_progress(self, forum, outcome):
-        """Completion when complete; a grade whenever the fraction changes (when scored)."""
-        progress = forum.progress(outcome.own, outcome.index)
-        previous = outcome.own.get("published_grade") or 0.0
-        if abs(previous - progress.grade) < 1e-9:
-            return
-        if progress.complete and previous < 1:
-            self.runtime.publish(self, "completion", {"completion": 1.0})
-        if self.has_score:
-            self.runtime.publish(self, "grade", {"value": progress.grade, "max_value": 1})
-        forum.store.write_own({"published_grade": progress.grade})
 
     # -- views -------------------------------------------------------------------------------
     def _fragment(self, template, context, script=None, init=None, css="static/css/foorumi.css"):
@@ -223,7 +210,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         fragment.add_css(loader.load_unicode(css))
         if script:
             fragment.add_javascript(loader.load_unicode(script))
-            fragment.initialize_js(script_name(script), init or {})
+            fragment.initialize_js(script_name(script), {"json": safe_json(init or {})})
         return fragment
 
     def js_strings(self):
@@ -284,11 +271,21 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         return [{"field": p.field, "index": p.index, "message": p.render(gettext)} for p in problems]
 
     # -- Studio ----------------------------------------------------------------------------
+    def can_author(self):
+        """Course staff, or whoever Studio says may edit this course."""
+        if self.viewer().is_staff:
+            return True
+        permissions = self.runtime.service(self, "studio_user_permissions")
+        course_key = getattr(self.scope_ids.usage_id, "context_key", None)
+        return bool(permissions is not None and course_key is not None and permissions.can_write(course_key))
+
     @XBlock.handler
     def studio_submit(self, request, suffix=""):
         """Save the editor's values, or refuse with 400 and every problem next to its field."""
         if request.method != "POST":
             return json_response({"error": self.gettext("Method must be POST")}, 405)
+        if not self.can_author():
+            return json_response({"error": self.gettext("Only course staff may do this.")}, 403)
         if len(request.body) > MAX_BODY_BYTES:
             return json_response({"error": self.gettext("The request is too large.")}, 413)
         try:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .forum import feedback, groups, requests, words
 from .forum.errors import Conflict, Invalid, NotFound, TooLarge, WrongStage, _
 from .forum.index import Index, LearnerSnapshot, merge_learner
-from .forum.records import MAX_COMMENT_CHARS, MAX_REASON_CHARS, Comment, Flag, Reflection, check_text
+from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS, Comment, Flag, Reflection, check_text
 from .store import index_lock, learner_lock
 
 #: Bounds on what one learner can accumulate in one forum.
@@ -73,7 +73,12 @@ class LearnerForum:
     # -- the transaction ------------------------------------------------------------------
 
     def run(self, operation=None, **kwargs):
-        """Apply ``operation(own, index, **kwargs)`` (or nothing) and re-merge the index."""
+        """Apply ``operation(own, index, **kwargs)`` (or nothing) and re-merge the index.
+
+        Everything the learner's own state records (the operation's changes, the group the
+        index placed them in, the grade last published) is written under the learner's
+        lock; the events it returns are for the caller to publish afterwards.
+        """
         with learner_lock(self.block_id, self.viewer.username):
             own = self.store.read_own()
             events = []
@@ -85,6 +90,7 @@ class LearnerForum:
                 own = changed
             index, changes = self._merge(own)
             events.extend(self._record_placement(own, index, changes))
+            events.extend(self._record_progress(own, index))
             return Outcome(events=events, index=index, own=own)
 
     def _read_index_locked(self):
@@ -123,6 +129,21 @@ class LearnerForum:
             events.append(("foorumi.group.joined", {"group_id": group.id, "group_size": len(group.members)}))
         return events
 
+    def _record_progress(self, own, index):
+        """Completion once complete; a grade whenever the fraction met changes (when scored)."""
+        progress = self.progress(own, index)
+        previous = own.get("published_grade") or 0.0
+        if abs(previous - progress.grade) < 1e-9:
+            return []
+        events = []
+        if progress.complete and previous < 1:
+            events.append(("completion", {"completion": 1.0}))
+        if self.config.scored:
+            events.append(("grade", {"value": progress.grade, "max_value": 1}))
+        own["published_grade"] = progress.grade
+        self.store.write_own({"published_grade": progress.grade})
+        return events
+
     # -- operations (each changes ``own`` in place or raises) ------------------------------
 
     def _require_agreement(self, own):
@@ -144,7 +165,10 @@ class LearnerForum:
                 continue
             text = answers.get(prompt.id, "")
             try:
-                words.check_answer(text, prompt.min_words, prompt.max_words, final=final)
+                if final:
+                    words.check_answer(text, prompt.min_words, prompt.max_words, final=True)
+                else:  # a draft may run over the word limit while it is being edited
+                    check_text(text, MAX_ANSWER_CHARS, _("answer"), required=False)
             except (Invalid, TooLarge) as error:
                 error.params.setdefault("prompt", prompt.id)
                 raise
@@ -159,7 +183,8 @@ class LearnerForum:
         return [("foorumi.agreement.accepted", {})]
 
     def save_draft(self, own, index, answers):
-        """Drafts may be incomplete but never over a bound; they are kept until submit."""
+        """Drafts may be incomplete or over the word limit (never over the character bound);
+        they are kept until submit, where every limit applies."""
         self._require_agreement(own)
         if own.get("reflection"):
             raise WrongStage(_("Your reflection is already submitted; edit it instead."))

@@ -9,7 +9,6 @@ import socket
 import subprocess
 import sys
 import time
-from importlib import metadata
 from pathlib import Path
 
 import pytest
@@ -23,24 +22,6 @@ def _free_port():
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def _entry_point_shim(var_dir):
-    """A path that registers the ``foorumi`` XBlock entry point when the package is not installed.
-
-    The workbench finds XBlocks by their ``xblock.v1`` entry point. When ``make install`` has
-    not run ``pip install -e .`` yet, a minimal ``.dist-info`` in the temp dir declares it, so
-    the server sees the repository's code without anything being installed or written in it.
-    """
-    installed = [ep for ep in metadata.entry_points(group="xblock.v1") if ep.name == "foorumi"]
-    if installed:
-        return None
-    shim = Path(var_dir) / "entry_points"
-    info = shim / "foorumi_xblock_workbench_tests-0.0.dist-info"
-    info.mkdir(parents=True)
-    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: foorumi-xblock-workbench-tests\nVersion: 0.0\n")
-    (info / "entry_points.txt").write_text("[xblock.v1]\nfoorumi = foorumi_xblock.block:FoorumiXBlock\n")
-    return str(shim)
 
 
 def _log_tail(*paths, limit=8000):
@@ -76,8 +57,7 @@ def workbench(tmp_path_factory):
     var_dir = tmp_path_factory.mktemp("workbench-var")
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=SETTINGS, FOORUMI_VAR_DIR=str(var_dir), EXCLUDE_SAMPLE_XBLOCKS="yes")
     env.pop("WORKBENCH_DATABASES", None)
-    shim = _entry_point_shim(var_dir)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), shim, env.get("PYTHONPATH")) if p)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
 
     migrate = subprocess.run(
         [sys.executable, "-m", "django", "migrate", "--run-syncdb", "-v0"],

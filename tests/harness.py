@@ -15,6 +15,8 @@ from foorumi_xblock.block import FoorumiXBlock
 from foorumi_xblock.store import OWN_FIELDS
 from foorumi_xblock.workbench.services import WorkbenchUserService
 
+#: Course staff in the workbench user service (ids starting with "staff"): may author.
+AUTHOR = "staff_author"
 USAGE_ID = "demo.foorumi.d0.u0"
 DEF_ID = "demo.foorumi.d0"
 
@@ -70,7 +72,7 @@ class ForumHarness:
         self.user_state = KvsUserStateService(self.kvs)
         self.events = []
         self.now = 1_800_000_000.0
-        author = self.block("author")
+        author = self.block(AUTHOR)
         for name, value in settings.items():
             setattr(author, name, value)
         author.save()
@@ -110,7 +112,7 @@ class ForumHarness:
 
     def answers(self, block_or_count=None, words=12):
         """Answers that satisfy every prompt of the block's configuration."""
-        block = self.block("author")
+        block = self.block(AUTHOR)
         text = " ".join(["sana"] * words)
         return {p["id"]: text for p in block.prompts}
 

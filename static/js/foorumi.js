@@ -1,9 +1,10 @@
 /*
  * Foorumi: the learner's view of one peer-forum session.
  *
- * One vanilla-JS module, no framework and no libraries. The block passes ``init``:
- *   {state (or state_json, the same as a JSON string), i18n: {english: translated}, lang,
- *    poll_seconds, limits: {answer_chars, comment_chars, reason_chars}}
+ * One vanilla-JS module, no framework and no libraries. The block passes ``init`` as
+ * ``{json: "<escaped JSON>"}`` of
+ *   {state, i18n: {english: translated}, lang, poll_seconds,
+ *    limits: {answer_chars, comment_chars, reason_chars}}
  * and every handler answers with the full learner state (see README / DESIGN.md).
  *
  * Rendering: the page is a list of keyed parts, each with a signature of the data it
@@ -22,6 +23,11 @@ function FoorumiXBlock(runtime, element, init) {
         element = element[0];
     }
     init = init || {};
+    if (typeof init.json === "string") {
+        // The block sends its init data as one JSON string with <, > and & escaped, so that
+        // learner text in it can never end the runtime's <script> element.
+        init = JSON.parse(init.json);
+    }
 
     // ------------------------------------------------------------------ settings
     var i18n = init.i18n || {};
@@ -1042,7 +1048,8 @@ function FoorumiXBlock(runtime, element, init) {
         paintSave();
         call("save_draft", {answers: answers}, {keepalive: opts.keepalive}).then(function (r) {
             save.inFlight = false;
-            if (!state || state.stage !== "reflect") {
+            if (!state || state.stage !== "reflect" || ui.busy.submit) {
+                // Overtaken by a submit: its answer decides what the page shows.
                 return;
             }
             if (r.ok) {
@@ -1159,6 +1166,10 @@ function FoorumiXBlock(runtime, element, init) {
                 t("Your submitted reflection"),
                 state.reflection.edited ? h("span", {"class": "foorumi-edited", text: " " + t("(edited)")}) : null
             ]));
+            if (state.reflection.hidden) {
+                mine.appendChild(h("p", {"class": "foorumi-moderated",
+                    text: t("Hidden by a moderator. The others in your group cannot see it.")}));
+            }
             mine.appendChild(answersBlock(state.reflection.answers || {}, "h6"));
             sec.appendChild(mine);
         }
@@ -1722,17 +1733,8 @@ function FoorumiXBlock(runtime, element, init) {
     });
     window.addEventListener("pagehide", flushDraft);
 
-    // The initial state may come as an object, or as a JSON string (``state_json``) that
-    // the block escaped itself, so that learner text in it can never end the runtime's
-    // <script> element of init arguments. Without either, it is fetched.
+    // The initial state comes with the init data; without it, it is fetched.
     var initial = init.state;
-    if (typeof init.state_json === "string") {
-        try {
-            initial = JSON.parse(init.state_json);
-        } catch (e) {
-            initial = null;
-        }
-    }
     if (initial && typeof initial.stage === "string") {
         announce(takeState(initial, "init"));
         render();

@@ -25,6 +25,10 @@ function FoorumiStudio(runtime, element, init) {
         element = element[0];
     }
     init = init || {};
+    if (typeof init.json === "string") {
+        // Init data arrives as one JSON string with <, > and & escaped (see block.safe_json).
+        init = JSON.parse(init.json);
+    }
 
     var strings = init.i18n || {};
     var limits = init.limits || {};

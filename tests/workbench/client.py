@@ -61,6 +61,8 @@ def parse_page(status, text, block_type="foorumi"):
         if match:
             try:
                 init_args = json.loads(match.group(1))
+                if isinstance(init_args, dict) and isinstance(init_args.get("json"), str):
+                    init_args = json.loads(init_args["json"])  # the block's escaped init data
             except ValueError:
                 init_args = None
     return Page(status=status, html=text, usage_id=usage_id, init_args=init_args)

@@ -9,6 +9,7 @@ import html
 import json
 import re
 import uuid
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
@@ -29,11 +30,21 @@ needs_finnish = pytest.mark.skipif(
 )
 
 FI, EN, PSEUDO = "foorumi.0", "foorumi.1", "foorumi.2"
-DESCRIPTIONS = {
-    FI: "Esimiesfoorumi: miten olet tullut esimieheksi?",
-    EN: "Manager forum: becoming a manager",
-    PSEUDO: "Pseudonymous forum (small groups)",
+SCENARIO_DIR = REPO / "foorumi_xblock" / "workbench" / "scenarios"
+#: What these tests assume of each demo forum (checked against the scenario files below).
+ASSUMED = {
+    FI: {"identity": "named", "agreement_required": "true", "group_size": "5", "min_group_size": "3"},
+    EN: {"identity": "named", "agreement_required": "true", "group_size": "4", "min_group_size": "3",
+         "comments_required": "2", "scored": "true"},
+    PSEUDO: {"identity": "pseudonymous", "agreement_required": "false", "group_size": "3", "min_group_size": "2",
+             "comments_required": "1"},
 }
+
+
+def scenario_files():
+    """``{scenario_id: root element}`` in the workbench's order (sorted file names)."""
+    files = sorted(p for p in SCENARIO_DIR.iterdir() if p.suffix == ".xml")
+    return {f"foorumi.{number}": ET.parse(path).getroot() for number, path in enumerate(files)}
 
 
 def tag():
@@ -76,16 +87,21 @@ def submit(learner, marker):
 
 def assert_error(status, payload, expected):
     assert status == expected, (status, payload)
-    assert isinstance(payload, dict) and set(payload) == {"error"}, payload
+    # {"error": ...}, plus the prompt it concerns when it concerns one (extra fields are welcome)
+    assert isinstance(payload, dict) and "error" in payload and set(payload) <= {"error", "prompt_id"}, payload
     assert isinstance(payload["error"], str) and payload["error"].strip(), payload
 
 
 # -- pages ----------------------------------------------------------------------------------------
 
 def test_the_index_lists_the_demo_forums(workbench):
-    found = scenarios(workbench)
-    foorumi = {sid: desc for sid, desc in found.items() if sid.startswith("foorumi.")}
-    assert foorumi == DESCRIPTIONS
+    files = scenario_files()
+    for scenario_id, assumed in ASSUMED.items():
+        attrs = files[scenario_id].attrib
+        assert {k: attrs.get(k) for k in assumed} == assumed, f"{scenario_id} is not the forum these tests expect"
+    listed = {sid: desc for sid, desc in scenarios(workbench).items() if sid.startswith("foorumi.")}
+    assert listed == {sid: root.get("display_name") for sid, root in files.items()}
+    assert files[FI].find("prompt").text == "Miten olet tullut esimieheksi?"
 
 
 @pytest.mark.parametrize("language", [None, "fi"])
@@ -122,13 +138,13 @@ def test_the_ui_follows_accept_language_fi(workbench, scenario_id):
     # The server-rendered markup is in Finnish.
     for css_class in ("foorumi-staff-note", "foorumi-noscript"):
         assert paragraph(finnish, css_class) != paragraph(english, css_class), css_class
-    # So are the JavaScript's strings ("Participant" is "Osallistuja", DESIGN.md "Identity").
+    # So are the JavaScript's strings (the agreement's button, the pseudonyms of DESIGN.md "Identity").
     en_strings, fi_strings = english.init_args["i18n"], finnish.init_args["i18n"]
     assert set(en_strings) == set(fi_strings)
     untranslated = sorted(key for key in fi_strings if fi_strings[key] == en_strings[key])
     assert len(untranslated) <= len(fi_strings) // 10, f"not in Finnish: {untranslated}"
-    if "Participant" in fi_strings:
-        assert fi_strings["Participant"] == "Osallistuja"
+    assert fi_strings["I accept"] == "Hyväksyn" and fi_strings["Participant"] == "Osallistuja"
+    assert "Olet kurssin henkilökuntaa" in paragraph(finnish, "foorumi-staff-note")
 
 
 # -- the handler contract over HTTP -----------------------------------------------------------------
