@@ -148,6 +148,11 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     clock = staticmethod(time.time)
 
+    def __repr__(self):
+        # XBlock's repr lists every field, learners' drafts and the index included; pages
+        # and logs that print a block (the workbench does) must not show them.
+        return f"<FoorumiXBlock {self.scope_ids.usage_id}>"
+
     @property
     def has_score(self):
         """Scored only when the author says so."""

@@ -55,7 +55,7 @@ JS_STRINGS = (
     _("Submitting…"),
     _("You can submit when every answer is within its word limits."),
     _("Saved"),
-    _("Saved, except answers over the word limit."),
+    _("Saved, except answers that are too long."),
     _("Not saved — retrying"),
     _("Unsaved changes"),
     _("Waiting for your group"),

@@ -21,6 +21,7 @@ for lang in fi; do
   mkdir -p "$(dirname "$po")"
   if [ -f "$po" ]; then
     msgmerge --quiet --no-fuzzy-matching --no-location --update --backup=none "$po" "$pot"
+    msgattrib --no-obsolete -o "$po" "$po"
   else
     msginit --no-translator --locale="$lang" --input="$pot" --output-file="$po"
   fi

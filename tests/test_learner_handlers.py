@@ -342,3 +342,9 @@ def test_in_a_group_of_two_one_comment_is_all_that_can_be_required(forum):
     assert state["suggested"] == [other["id"]]
     state = forum.ok("anna", "comment", {"reflection_id": other["id"], "text": "Kiitos", "request_id": "pair"})
     assert state["progress"]["complete"] is True
+
+
+def test_a_blocks_repr_shows_no_learner_data(forum):
+    grouped(forum)
+    text = repr(forum.block("anna"))
+    assert "sana" not in text and "anna" not in text and "forum_index" not in text

@@ -1027,14 +1027,15 @@ function FoorumiXBlock(runtime, element, init) {
             save.again = true;
             return;
         }
-        // The server refuses a draft with any answer over its limits; send the others, so
-        // that one long answer does not keep the rest from being saved.
+        // A draft may run over its word limit (the submit checks that), but the server
+        // refuses an answer over the character bound; send the others, so that one such
+        // answer does not keep the rest from being saved.
         var answers = {};
         var skipped = 0;
         state.prompts.forEach(function (p) {
             if (has(ui.answers, p.id)) {
                 var problem = checkAnswer(p, ui.answers[p.id]).problem;
-                if (problem === "over" || problem === "long") {
+                if (problem === "long") {
                     skipped += 1;
                 } else {
                     answers[p.id] = ui.answers[p.id];
@@ -1063,7 +1064,7 @@ function FoorumiXBlock(runtime, element, init) {
                 } else if (skipped) {
                     save.status = "partial";
                     if (recovered || opts.announce) {
-                        announce(t("Saved, except answers over the word limit."));
+                        announce(t("Saved, except answers that are too long."));
                     }
                 } else {
                     save.status = "saved";
@@ -1101,7 +1102,7 @@ function FoorumiXBlock(runtime, element, init) {
             dirty: t("Unsaved changes"),
             saving: t("Saving\u2026"),
             saved: t("Saved"),
-            partial: t("Saved, except answers over the word limit."),
+            partial: t("Saved, except answers that are too long."),
             retrying: t("Not saved \u2014 retrying"),
             error: ui.err.save ? ui.err.save.msg : ""
         }[save.status] || "";
