@@ -32,7 +32,8 @@ def _log_tail(*paths, limit=8000):
     return "\n".join(text)
 
 
-def _wait_until_up(proc, base_url, log_path, var_dir):
+def _wait_until_up(proc, base_url, log_path, var_dir, http=True):
+    """Wait until ``GET /`` answers 200 (or, with ``http=False``, until the port accepts)."""
     import requests  # pylint: disable=import-outside-toplevel
 
     deadline = time.monotonic() + START_TIMEOUT
@@ -40,6 +41,14 @@ def _wait_until_up(proc, base_url, log_path, var_dir):
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"the workbench exited with {proc.returncode}\n" + _log_tail(log_path, Path(var_dir) / "workbench.log"))
+        if not http:
+            try:
+                socket.create_connection(("127.0.0.1", int(base_url.rsplit(":", 1)[1])), timeout=1).close()
+                return
+            except OSError as error:
+                last = repr(error)
+                time.sleep(0.1)
+                continue
         try:
             response = requests.get(base_url + "/", timeout=10)
             if response.status_code == 200:
@@ -54,6 +63,16 @@ def _wait_until_up(proc, base_url, log_path, var_dir):
 @pytest.fixture(scope="module")
 def workbench(tmp_path_factory):
     """Start the real workbench (fresh database) for this module; yield its base URL."""
+    yield from _serve(tmp_path_factory, http=True)
+
+
+@pytest.fixture(scope="module")
+def untouched_workbench(tmp_path_factory):
+    """Like ``workbench``, but yielded as soon as its port accepts: no request made yet."""
+    yield from _serve(tmp_path_factory, http=False)
+
+
+def _serve(tmp_path_factory, http):
     var_dir = tmp_path_factory.mktemp("workbench-var")
     env = dict(os.environ, DJANGO_SETTINGS_MODULE=SETTINGS, FOORUMI_VAR_DIR=str(var_dir), EXCLUDE_SAMPLE_XBLOCKS="yes")
     env.pop("WORKBENCH_DATABASES", None)
@@ -77,7 +96,7 @@ def workbench(tmp_path_factory):
                 cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
         try:
-            _wait_until_up(proc, base_url, log_path, var_dir)
+            _wait_until_up(proc, base_url, log_path, var_dir, http=http)
             break
         except RuntimeError as error:
             _stop(proc)

@@ -45,3 +45,6 @@ WORKBENCH["services"] = dict(
     user_state="foorumi_xblock.workbench.services.WorkbenchUserStateService",
     i18n="foorumi_xblock.workbench.services.WorkbenchI18nService",
 )
+
+# Scenarios load once at start-up, not racing on the first requests (see wsgi.py).
+WSGI_APPLICATION = "foorumi_xblock.workbench.wsgi.application"
