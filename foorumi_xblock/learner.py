@@ -108,10 +108,9 @@ class LearnerForum:
             flags=tuple((f["item_id"], f["reason"]) for f in own.get("my_flags") or ()),
         )
         with index_lock(self.block_id):
-            stored = self.store.read_index()
-            current = Index.from_dict(stored)
+            current = Index.from_dict(self.store.read_index())
             merged, changes = merge_learner(current, snapshot, self.now, group_rules(self.config), self.new_id)
-            if merged.to_dict() != current.to_dict():
+            if merged is not current:
                 self.store.write_index(merged.to_dict())
         return merged, changes
 

@@ -94,27 +94,31 @@ class Index:
 def merge_learner(index, snapshot, now, rules: GroupRules, new_id):
     """Re-merge one learner's own entries into the index and apply the pool timeout.
 
-    Returns ``(index, changes)``: a new ``Index`` (the given one is not modified) and the
-    roster changes (placements, groups formed). A submitter missing from the roster is
-    restored to the group their own state remembers, or joins as a new submitter.
+    Returns ``(index, changes)``: the roster changes (placements, groups formed) and the
+    index with this learner's entries restored, which is the given ``Index`` itself when
+    nothing changed (the given one is never modified). A submitter missing from the roster
+    is restored to the group their own state remembers, or joins as a new submitter.
     """
-    merged = Index.from_dict(index.to_dict())
     handle = snapshot.handle
-    who = {"u": snapshot.username, "n": snapshot.name}
-    if merged.learners.get(handle) != who:
-        merged.learners[handle] = who
-    if snapshot.reflection_id and merged.reflections.get(handle) != snapshot.reflection_id:
-        merged.reflections[handle] = snapshot.reflection_id
+    updates = {}
+
+    def update(name, key, value):
+        current = getattr(index, name)
+        if current.get(key) != value:
+            updates.setdefault(name, dict(current))[key] = value
+
+    update("learners", handle, {"u": snapshot.username, "n": snapshot.name})
+    if snapshot.reflection_id:
+        update("reflections", handle, snapshot.reflection_id)
     for comment_id, reflection_id in snapshot.comments:
-        if merged.edges.get(comment_id) != [handle, reflection_id]:
-            merged.edges[comment_id] = [handle, reflection_id]
+        update("edges", comment_id, [handle, reflection_id])
     for item_id, reason in snapshot.flags:
-        reporters = merged.flags.setdefault(item_id, {})
+        reporters = index.flags.get(item_id, {})
         if reporters.get(handle) != reason:
-            reporters[handle] = reason
+            update("flags", item_id, {**reporters, handle: reason})
 
     changes = []
-    roster = merged.roster
+    roster = index.roster
     if snapshot.reflection_id and roster.group_of(handle) is None and not roster.is_waiting(handle):
         if snapshot.group_id:
             roster, placed = restore(roster, handle, snapshot.group_id, now)
@@ -123,13 +127,8 @@ def merge_learner(index, snapshot, now, rules: GroupRules, new_id):
         changes.extend(placed)
     roster, expired = expire(roster, now, rules, new_id)
     changes.extend(expired)
-    merged.roster = roster
-
-    if now - merged.activity.get(handle, 0) >= ACTIVITY_RESOLUTION or changes:
-        merged.activity[handle] = now
-    return merged, changes
-
-
-def apply_roster(index, roster):
-    """A copy of ``index`` with another roster (staff actions)."""
-    return replace(Index.from_dict(index.to_dict()), roster=roster)
+    if changes:
+        updates["roster"] = roster
+    if changes or now - index.activity.get(handle, 0) >= ACTIVITY_RESOLUTION:
+        update("activity", handle, now)
+    return (replace(index, **updates) if updates else index), changes
