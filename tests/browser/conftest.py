@@ -13,6 +13,10 @@ import re
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
+
+# A slower CI machine gets more than Playwright's default 5 s per expectation.
+expect.set_options(timeout=10_000)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [

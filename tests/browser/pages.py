@@ -43,7 +43,6 @@ class Forum:
         self.scenario_id = scenario_id
         self.student_id = student_id
         self.name = display_name(student_id)
-        self.block = page.locator(".foorumi").first
         self.app = page.locator(".foorumi-app")
         self.live = page.locator(".foorumi-status")
         self.stage_heading = self.app.locator("[id$='-stage']")
@@ -121,6 +120,11 @@ class Forum:
         author = self.page.locator(".foorumi-thread-body > .foorumi-meta > .foorumi-author",
                                    has_text=re.compile("^" + re.escape(name) + "$"))
         return self.app.locator("article.foorumi-thread", has=author)
+
+    @property
+    def peer_threads(self):
+        """The threads of the others' reflections (in the page's order)."""
+        return self.app.locator("article.foorumi-thread:not(.is-mine)")
 
     def comment_box(self, thread):
         return thread.locator(".foorumi-commentbox textarea")
