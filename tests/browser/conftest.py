@@ -53,9 +53,13 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"rep_{report.when}", report)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def playwright():
-    """The Playwright driver, started once per session."""
+    """The Playwright driver, started once per module.
+
+    Its sync API runs an asyncio loop in this thread while it lives; stopping it after the
+    browser modules keeps Django's async-safety check from refusing later in-process tests.
+    """
     if not os.path.exists(CHROMIUM):
         pytest.skip(SKIP_REASON)
     from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
@@ -67,9 +71,9 @@ def playwright():
         driver.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser(playwright):  # pylint: disable=redefined-outer-name
-    """Debian's Chromium, headless, once per session."""
+    """Debian's Chromium, headless, once per module."""
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
         yield chromium
