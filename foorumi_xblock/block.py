@@ -273,7 +273,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     def _problems_json(self, problems):
         gettext = self.gettext
-        return [{"field": p.field, "index": p.index, "message": p.render(gettext)} for p in problems]
+        return [{"field": p.field, "index": p.index, "subfield": p.subfield, "message": p.render(gettext)} for p in problems]
 
     # -- Studio ----------------------------------------------------------------------------
     def can_author(self):

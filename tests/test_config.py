@@ -304,3 +304,14 @@ def test_any_field_values_give_problems_not_exceptions(fields):
 def _has_nan(fields):
     weight = fields.get("weight")
     return isinstance(weight, float) and math.isnan(weight)
+
+
+@pytest.mark.parametrize("prompt, subfield", [
+    ({"id": "Bad Id", "text": "x"}, "id"),
+    ({"id": "a", "text": "   "}, "text"),
+    ({"id": "a", "text": "x", "min_words": 5, "max_words": 2}, "min_words"),
+    ({"id": "a", "text": "x", "min_words": 0, "max_words": 0}, "max_words"),
+])
+def test_a_prompt_problem_names_the_input_it_concerns(prompt, subfield):
+    problems = validate(ForumConfig.from_fields({"prompts": [prompt]}))
+    assert [(p.field, p.index, p.subfield) for p in problems] == [("prompts", 0, subfield)]

@@ -94,13 +94,15 @@ class Problem:
     """One broken rule: ``message`` (an untranslated template) filled by ``params``.
 
     ``field`` names the XBlock field concerned; ``index`` the prompt or agreement item
-    (0-based) for list fields, ``None`` when the problem concerns the whole field.
+    (0-based) for list fields, ``None`` when the problem concerns the whole field;
+    ``subfield`` the key within a prompt (``id``, ``text``, ``min_words``, ``max_words``).
     """
 
     field: str
     message: str
     params: dict = dataclasses.field(default_factory=dict)
     index: int | None = None
+    subfield: str | None = None
 
     def render(self, gettext=None) -> str:
         """The message translated with ``gettext`` (identity when none) and filled in."""
@@ -398,46 +400,50 @@ def _check_prompts(prompts) -> list[Problem]:
     problems = []
     seen_ids = set()
     for index, prompt in enumerate(prompts):
-        for message, params in _prompt_problems(prompt, seen_ids):
-            problems.append(Problem(name, message, {"number": index + 1, **params}, index))
+        for subfield, message, params in _prompt_problems(prompt, seen_ids):
+            problems.append(Problem(name, message, {"number": index + 1, **params}, index, subfield))
     return problems
 
 
 def _prompt_problems(prompt, seen_ids):
-    """(message, params) pairs for one prompt; records its id in ``seen_ids``."""
+    """(subfield, message, params) triples for one prompt; records its id in ``seen_ids``."""
     limits = LIMITS["prompts"]
     if not isinstance(prompt, Prompt):
-        yield _("Prompt %(number)s must have an id and a text."), {}
+        yield None, _("Prompt %(number)s must have an id and a text."), {}
         return
     if not isinstance(prompt.id, str) or not PROMPT_ID_PATTERN.fullmatch(prompt.id):
         yield (
+            "id",
             _("Prompt %(number)s: the id must be 1 to %(max)s characters: lowercase "
               "letters a-z, digits, '-' or '_', starting with a letter or digit."),
             {"max": limits["id_max_length"]},
         )
     elif prompt.id in seen_ids:
-        yield _("Prompt %(number)s: the id %(id)s is already used."), {"id": prompt.id}
+        yield "id", _("Prompt %(number)s: the id %(id)s is already used."), {"id": prompt.id}
     else:
         seen_ids.add(prompt.id)
     if not isinstance(prompt.text, str):
-        yield _("Prompt %(number)s needs a text."), {}
+        yield "text", _("Prompt %(number)s needs a text."), {}
     elif not prompt.text.strip():
-        yield _("Prompt %(number)s: the text must not be empty."), {}
+        yield "text", _("Prompt %(number)s: the text must not be empty."), {}
     elif len(prompt.text) > limits["text_max_length"]:
         yield (
+            "text",
             _("Prompt %(number)s: the text must be at most %(max)s characters long."),
             {"max": limits["text_max_length"]},
         )
     low, high = prompt.min_words, prompt.max_words
     if not _is_int(low) or not _is_int(high):
-        yield _("Prompt %(number)s: the word limits must be whole numbers."), {}
+        yield "min_words", _("Prompt %(number)s: the word limits must be whole numbers."), {}
     elif not 1 <= high <= limits["max_words"]:
         yield (
+            "max_words",
             _("Prompt %(number)s: the maximum number of words must be between 1 and %(max)s."),
             {"max": limits["max_words"]},
         )
     elif not 0 <= low <= high:
         yield (
+            "min_words",
             _("Prompt %(number)s: the minimum number of words must be between 0 and the "
               "maximum (%(max)s)."),
             {"max": high},
