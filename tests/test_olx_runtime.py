@@ -14,6 +14,7 @@ from xblock.test.tools import TestRuntime
 from foorumi_xblock.block import FoorumiXBlock
 from foorumi_xblock.forum.config import FIELD_NAMES
 from foorumi_xblock.olx import OlxError
+from test_olx import DESIGN_EXAMPLE
 
 HOSTILE = {
     "display_name": 'Esimiesfoorumi "puun & kuoren" välissä <b>',
@@ -52,18 +53,8 @@ def test_export_then_import_through_the_runtime_gives_back_equal_fields():
 
 
 def test_the_design_documents_olx_imports():
-    olx = """<foorumi display_name="Esimiesfoorumi 1" group_size="5" min_group_size="3" max_group_size="7"
-         comments_required="2" identity="named" agreement_required="true" weight="1">
-  <intro>Tervetuloa foorumiin.</intro>
-  <agreement>
-    <item>Luottamuksellisuus: ryhmässä kerrottu jää ryhmään.</item>
-    <item>Tasa-arvoisuus ja kunnioitus.</item>
-  </agreement>
-  <prompt id="origin" min_words="20" max_words="400">Miten olet tullut esimieheksi?</prompt>
-  <prompt id="support">Missä tilanteissa tarvitset vertaistukea?</prompt>
-</foorumi>""".encode()
     rt = runtime()
-    block = rt.get_block(rt.parse_xml_string(olx))
+    block = rt.get_block(rt.parse_xml_string(DESIGN_EXAMPLE))
     assert block.display_name == "Esimiesfoorumi 1"
     assert [p["id"] for p in block.prompts] == ["origin", "support"]
     assert block.prompts[0]["min_words"] == 20
