@@ -56,8 +56,8 @@ def json_response(payload, status=200):
 def api_handler(func):
     """A POST JSON handler: bounded body, a JSON object in, JSON out, typed errors as statuses.
 
-    Errors are ``{"error": "<translated message>"}`` with 400/403/404/409/413 (and 405 for
-    a method other than POST); a handler that raises has changed nothing.
+    Errors are ``{"error": "<translated message>", **details}`` with 400/403/404/409/413
+    (and 405 for a method other than POST); a handler that raises has changed nothing.
     """
 
     @XBlock.handler
@@ -77,10 +77,7 @@ def api_handler(func):
         try:
             return json_response(func(self, data))
         except ForumError as error:
-            payload = {"error": error.render(gettext)}
-            if "prompt" in error.params:  # so that the page can show it next to that answer
-                payload["prompt_id"] = error.params["prompt"]
-            return json_response(payload, STATUS[type(error)])
+            return json_response({**error.details, "error": error.render(gettext)}, STATUS[type(error)])
 
     return wrapper
 
@@ -284,35 +281,27 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         course_key = getattr(self.scope_ids.usage_id, "context_key", None)
         return bool(permissions is not None and course_key is not None and permissions.can_write(course_key))
 
-    @XBlock.handler
-    def studio_submit(self, request, suffix=""):
+    @api_handler
+    def studio_submit(self, data):
         """Save the editor's values, or refuse with 400 and every problem next to its field."""
-        if request.method != "POST":
-            return json_response({"error": self.gettext("Method must be POST")}, 405)
         if not self.can_author():
-            return json_response({"error": self.gettext("Only course staff may do this.")}, 403)
-        if len(request.body) > MAX_BODY_BYTES:
-            return json_response({"error": self.gettext("The request is too large.")}, 413)
-        try:
-            data = json.loads(request.body.decode("utf-8"))
-            values = data["values"]
-            if not isinstance(values, dict):
-                raise ValueError
-        except (ValueError, KeyError, TypeError, UnicodeDecodeError):
-            return json_response({"error": self.gettext("The request must be a JSON object with values.")}, 400)
+            raise NotAllowed(_("Only course staff may do this."))
+        values = data.get("values")
+        if not isinstance(values, dict):
+            raise Invalid(_("The request must be a JSON object with values."))
         known = {k: v for k, v in values.items() if k in forum_config.FIELD_NAMES}
         current = {name: getattr(self, name) for name in forum_config.FIELD_NAMES}
         cfg = forum_config.ForumConfig.from_fields({**current, **known})
         problems = forum_config.validate(cfg)
         if problems:
-            return json_response({
-                "error": self.gettext("The forum was not saved: please correct the marked fields."),
-                "problems": self._problems_json(problems),
-            }, 400)
+            raise Invalid(
+                _("The forum was not saved: please correct the marked fields."),
+                details={"problems": self._problems_json(problems)},
+            )
         for name, value in cfg.to_fields().items():
             if name in known:
                 setattr(self, name, value)
-        return json_response({"result": "success", "values": cfg.to_fields()})
+        return {"result": "success", "values": cfg.to_fields()}
 
     def validate_field_data(self, validation, data):
         """Studio's validation: every rule of ``forum/config.py``, one message each."""

@@ -169,7 +169,7 @@ class LearnerForum:
                 else:  # a draft may run over the word limit while it is being edited
                     check_text(text, MAX_ANSWER_CHARS, _("answer"), required=False)
             except (Invalid, TooLarge) as error:
-                error.params.setdefault("prompt", prompt.id)
+                error.details.setdefault("prompt_id", prompt.id)  # shown next to that answer
                 raise
             cleaned[prompt.id] = text.strip() if final else text
         return cleaned

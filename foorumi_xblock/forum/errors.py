@@ -15,12 +15,17 @@ def _(text):
 
 
 class ForumError(Exception):
-    """Base class: ``message`` is an untranslated English template, ``params`` fill it."""
+    """Base class: ``message`` is an untranslated English template, ``params`` fill it.
 
-    def __init__(self, message, **params):
+    ``details`` are extra facts for the client beside the message (e.g. which prompt an
+    answer error concerns), sent as they are.
+    """
+
+    def __init__(self, message, details=None, **params):
         super().__init__(message)
         self.message = message
         self.params = params
+        self.details = dict(details or {})
 
     def render(self, gettext=None):
         """The message translated with ``gettext`` (identity when none) and filled in."""
