@@ -26,7 +26,7 @@ from .forum.errors import Conflict, ForumError, Invalid, NotAllowed, NotFound, T
 from .learner import LearnerForum, Viewer
 from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS
 from .store import FieldStore, MemoryPeerReader, UserStateServiceReader
-from .ui_strings import JS_STRINGS
+from .ui_strings import js_translations
 
 loader = ResourceLoader(__name__)
 
@@ -215,22 +215,16 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             fragment.initialize_js(script_name(script), {"json": safe_json(init or {})})
         return fragment
 
-    def js_strings(self):
-        """The JS module's strings in the request's language."""
-        gettext = self.gettext
-        return {text: gettext(text) for text in JS_STRINGS}
-
     def student_view(self, context=None):
         """The learner's forum; the JS module renders the state and keeps it fresh."""
-        viewer = self.viewer()
         state = self._run()
         gettext = self.gettext
         return self._fragment(
             "templates/student.html",
-            {"display_name": gettext(self.display_name), "intro": self.intro, "is_staff": viewer.is_staff},
+            {"display_name": gettext(self.display_name), "intro": self.intro, "is_staff": state["is_staff"]},
             script="static/js/foorumi.js",
             init={
-                "state": state, "i18n": self.js_strings(), "lang": self._language(),
+                "state": state, "i18n": js_translations(self.gettext), "lang": self._language(),
                 "poll_seconds": POLL_SECONDS,
                 "limits": {"answer_chars": MAX_ANSWER_CHARS, "comment_chars": MAX_COMMENT_CHARS, "reason_chars": MAX_REASON_CHARS},
             },
@@ -263,7 +257,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         return self._fragment(
             "templates/studio.html", {"display_name": gettext(cfg.display_name)},
             script="static/js/foorumi_studio.js",
-            init={"values": values, "limits": forum_config.LIMITS, "i18n": self.js_strings(),
+            init={"values": values, "limits": forum_config.LIMITS, "i18n": js_translations(self.gettext),
                   "problems": self._problems_json(forum_config.validate(cfg))},
             css="static/css/foorumi_studio.css",
         )
