@@ -70,7 +70,7 @@ def api_handler(func):
             return json_response({"error": gettext("The request is too large.")}, 413)
         try:
             data = json.loads(request.body.decode("utf-8") or "{}")
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: [[[[...
             return json_response({"error": gettext("The request is not valid JSON.")}, 400)
         if not isinstance(data, dict):
             return json_response({"error": gettext("The request must be a JSON object.")}, 400)
@@ -278,9 +278,24 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     @api_handler
     def studio_submit(self, data):
         """Save the editor's values, or refuse with 400 and every problem next to its field."""
+        return self._save_settings(data.get("values"))
+
+    @api_handler
+    def submit_studio_edits(self, data):
+        """The generic editor's save (``StudioEditableXBlockMixin``), through the same checks.
+
+        Without this, the mixin's own handler would let anyone change the settings.
+        """
+        values = data.get("values")
+        defaults = data.get("defaults") or []
+        if isinstance(values, dict) and isinstance(defaults, list):
+            values = {**{name: self.fields[name].default for name in defaults if name in forum_config.FIELD_NAMES}, **values}
+        return self._save_settings(values)
+
+    def _save_settings(self, values):
+        """Validate ``values`` (a subset of the settings) with the domain's rules and store them."""
         if not self.can_author():
             raise NotAllowed(_("Only course staff may do this."))
-        values = data.get("values")
         if not isinstance(values, dict):
             raise Invalid(_("The request must be a JSON object with values."))
         known = {k: v for k, v in values.items() if k in forum_config.FIELD_NAMES}

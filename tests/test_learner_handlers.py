@@ -348,3 +348,8 @@ def test_a_blocks_repr_shows_no_learner_data(forum):
     grouped(forum)
     text = repr(forum.block("anna"))
     assert "sana" not in text and "anna" not in text and "forum_index" not in text
+
+
+def test_deeply_nested_json_is_a_400_not_a_crash(forum):
+    status, payload = forum.call("anna", "state", body=b"[" * 200_000)
+    assert status == 400 and payload["error"]

@@ -334,3 +334,28 @@ def test_the_editor_never_builds_html_nor_queries_outside_its_element(pattern):
 def test_the_editor_template_escapes():
     source = STUDIO_TEMPLATE.read_text(encoding="utf-8")
     assert "|safe" not in source.replace(" ", "") and "autoescape" not in source
+
+
+@pytest.mark.parametrize("handler", ["studio_submit", "submit_studio_edits"])
+def test_a_learner_cannot_change_the_settings_through_any_save_handler(harness, handler):
+    before = fields(harness)
+    status, payload = harness.call("anna", handler, {"values": {"display_name": "hacked", "agreement_required": False}, "defaults": []})
+    assert status == 403 and payload["error"]
+    assert fields(harness) == before
+
+
+@pytest.mark.parametrize("body", [b"{}", b"[]", b'{"values": 1}', b'{"values": {"prompts": "x"}}', b"[" * 200_000])
+def test_the_generic_save_handler_refuses_bad_bodies_with_a_400(harness, body):
+    before = fields(harness)
+    status, payload = harness.call(AUTHOR, "submit_studio_edits", body=body)
+    assert status == 400 and payload["error"]
+    assert fields(harness) == before
+
+
+def test_the_generic_save_handler_validates_like_the_editor(harness):
+    status, payload = harness.call(AUTHOR, "submit_studio_edits", {"values": {"min_group_size": 9}, "defaults": ["group_size"]})
+    assert status == 400 and {p["field"] for p in payload["problems"]} >= {"min_group_size"}
+    status, _ = harness.call(AUTHOR, "submit_studio_edits", {"values": {"display_name": "Uusi"}, "defaults": ["group_size"]})
+    assert status == 200
+    block = harness.block(AUTHOR)
+    assert block.display_name == "Uusi" and block.group_size == 5

@@ -14,8 +14,11 @@ import unicodedata
 from .errors import Invalid, TooLarge, _
 from .records import MAX_ANSWER_CHARS, check_text
 
-_LINK = re.compile(r"(?:\b[a-z][a-z0-9+.-]*://|\bwww\.)\S+|[^\s@]+@[^\s@]+\.[^\s@]+",
-                   re.IGNORECASE)
+#: How a link starts; matched only at the start of a whitespace-separated token, so that
+#: counting stays linear in the text's length whatever the text is.
+_LINK_START = re.compile(r"[a-z][a-z0-9+.-]*://|www\.", re.IGNORECASE)
+#: Punctuation around a link or address that is not part of it.
+_AROUND = "()[]{}<>\"'.,;:!?\u00ab\u00bb\u201c\u201d\u2018\u2019"
 
 #: One of these between two word characters keeps them in one word.
 _JOINERS = frozenset("-\u2010\u2011'\u2019\u02bc:.,/_&@\u00ad\u200c\u200d")
@@ -34,13 +37,26 @@ def _is_each_char_a_word(char: str) -> bool:
     return any(low <= code <= high for low, high in _EACH_CHAR_A_WORD)
 
 
+def _is_link(token: str) -> bool:
+    """Whether a whitespace-separated token is a link or an e-mail address."""
+    core = token.strip(_AROUND)
+    if _LINK_START.match(core):
+        return True
+    local, at, domain = core.partition("@")
+    return bool(local and at and "@" not in domain and "." in domain.strip("."))
+
+
 def count_words(text: str) -> int:
     """The number of words in ``text``: runs of letters/digits in any script, joined by
     a single hyphen, apostrophe, colon, period, comma or slash into one word; links and
     e-mail addresses count once; punctuation alone counts as nothing."""
-    text = unicodedata.normalize("NFC", text)
-    count = len(_LINK.findall(text))
-    text = _LINK.sub(" ", text)
+    count, kept = 0, []
+    for token in unicodedata.normalize("NFC", text).split():
+        if _is_link(token):
+            count += 1
+        else:
+            kept.append(token)
+    text = " ".join(kept)
     in_word = after_joiner = False
     for char in text:
         if _is_each_char_a_word(char):

@@ -39,14 +39,6 @@ function FoorumiXBlock(runtime, element, init) {
     var POLL_MS = Math.max(5, positive(init.poll_seconds, 15)) * 1000;
     var SAVE_DELAY_MS = 1500;
     var KEEPALIVE_MAX_BYTES = 60000;
-    // Words are counted exactly as the server counts them (forum/words.py): runs of
-    // letters, digits and marks, kept together by one joiner; a link or e-mail address is
-    // one word; each Chinese/Japanese character is a word.
-    var LINK_RE = /(?:\b[a-z][a-z0-9+.-]*:\/\/|\bwww\.)\S+|[^\s@]+@[^\s@]+\.[^\s@]+/gi;
-    var WORD_CHAR_RE = /[\p{L}\p{N}\p{M}]/u;
-    var JOINERS = "-\u2010\u2011'\u2019\u02bc:.,/_&@\u00ad\u200c\u200d";
-    var EACH_CHAR_A_WORD = [[0x3040, 0x30FF], [0x31F0, 0x31FF], [0x3400, 0x4DBF],
-        [0x4E00, 0x9FFF], [0xF900, 0xFAFF], [0x20000, 0x2FFFF]];
 
     FoorumiXBlock.instances = (FoorumiXBlock.instances || 0) + 1;
     var P = "foorumi" + FoorumiXBlock.instances;
@@ -128,6 +120,48 @@ function FoorumiXBlock(runtime, element, init) {
         return JSON.stringify(Array.prototype.slice.call(arguments));
     }
 
+    // <word-count> (tests/test_word_count_parity.py runs this region in Node)
+    // Words are counted exactly as the server counts them (forum/words.py): runs of
+    // letters, digits and marks, kept together by one joiner; a link or e-mail address is
+    // one word; each Chinese/Japanese character is a word.
+    // A link is recognised only at the start of a whitespace-separated token, so counting
+    // stays linear in the text's length whatever is typed.
+    var LINK_START_RE = /^(?:[a-z][a-z0-9+.-]*:\/\/|www\.)/i;
+    var AROUND = "()[]{}<>\"'.,;:!?\u00ab\u00bb\u201c\u201d\u2018\u2019";
+    var WORD_CHAR_RE = /[\p{L}\p{N}\p{M}]/u;
+    var JOINERS = "-\u2010\u2011'\u2019\u02bc:.,/_&@\u00ad\u200c\u200d";
+    var EACH_CHAR_A_WORD = [[0x3040, 0x30FF], [0x31F0, 0x31FF], [0x3400, 0x4DBF],
+        [0x4E00, 0x9FFF], [0xF900, 0xFAFF], [0x20000, 0x2FFFF]];
+
+    function isLink(token) {
+        var start = 0;
+        var end = token.length;
+        while (start < end && AROUND.indexOf(token.charAt(start)) >= 0) {
+            start += 1;
+        }
+        while (end > start && AROUND.indexOf(token.charAt(end - 1)) >= 0) {
+            end -= 1;
+        }
+        var core = token.slice(start, end);
+        if (LINK_START_RE.test(core)) {
+            return true;
+        }
+        var at = core.indexOf("@");
+        if (at <= 0) {
+            return false;
+        }
+        var domain = core.slice(at + 1);
+        var first = 0;
+        var last = domain.length;
+        while (first < last && domain.charAt(first) === ".") {
+            first += 1;
+        }
+        while (last > first && domain.charAt(last - 1) === ".") {
+            last -= 1;
+        }
+        return domain.indexOf("@") < 0 && domain.slice(first, last).indexOf(".") >= 0;
+    }
+
     function countWords(text) {
         var count = 0;
         var inWord = false;
@@ -136,10 +170,13 @@ function FoorumiXBlock(runtime, element, init) {
         if (typeof text.normalize === "function") {
             text = text.normalize("NFC");
         }
-        text = text.replace(LINK_RE, function () {
-            count += 1;
-            return " ";
-        });
+        text = text.split(/\s+/).filter(function (token) {
+            if (isLink(token)) {
+                count += 1;
+                return false;
+            }
+            return true;
+        }).join(" ");
         Array.from(text).forEach(function (ch) {
             var code = ch.codePointAt(0);
             var cjk = EACH_CHAR_A_WORD.some(function (r) { return code >= r[0] && code <= r[1]; });
@@ -161,6 +198,7 @@ function FoorumiXBlock(runtime, element, init) {
         });
         return count;
     }
+    // </word-count>
 
     function uuid() {
         var c = window.crypto;
