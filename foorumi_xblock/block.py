@@ -24,8 +24,8 @@ from . import olx
 from .forum import config as forum_config
 from .forum.errors import Conflict, ForumError, Invalid, NotAllowed, NotFound, TooLarge, WrongStage, _
 from .learner import LearnerForum, Viewer
-from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS
-from .store import FieldStore, MemoryPeerReader, UserStateServiceReader
+from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS
+from .store import FieldStore, UserStateServiceReader
 from .ui_strings import js_translations
 
 loader = ResourceLoader(__name__)
@@ -90,8 +90,8 @@ def text_field(data, key):
     return value
 
 
-@XBlock.needs("i18n", "user")
-@XBlock.wants("user_state", "teams", "settings", "studio_user_permissions")
+@XBlock.needs("i18n", "user", "user_state")
+@XBlock.wants("teams", "studio_user_permissions")
 class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     """A peer forum: reflection prompts, small groups formed from submitters, peer feedback."""
 
@@ -133,7 +133,6 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     helpful_marks = List(scope=Scope.user_state)
     my_flags = List(scope=Scope.user_state)
     placement = Dict(scope=Scope.user_state)
-    seen_requests = Dict(scope=Scope.user_state)
     published_grade = Float(scope=Scope.user_state, default=None)
 
     # -- the shared index: ids only, small and repairable ---------------------------------
@@ -163,8 +162,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     @property
     def gettext(self):
         """The i18n service's gettext (the request's language)."""
-        service = self.runtime.service(self, "i18n")
-        return getattr(service, "gettext", None) or service.ugettext
+        return self.runtime.service(self, "i18n").gettext
 
     def viewer(self):
         """The current user from the user service, with a forum-local handle."""
@@ -186,15 +184,15 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     def peer_reader(self):
         """Peers' own state: the runtime's ``user_state`` service (LMS and workbench)."""
-        service = self.runtime.service(self, "user_state")
-        if service is None:
-            return MemoryPeerReader()
-        return UserStateServiceReader(service, self.scope_ids.usage_id)
+        return UserStateServiceReader(self.runtime.service(self, "user_state"), self.scope_ids.usage_id)
 
     def forum(self):
-        """This request's learner forum."""
+        """This request's learner forum; a forum whose settings break a rule is not opened."""
+        config = self.config()
+        if forum_config.validate(config):
+            raise WrongStage(_("This forum is not ready yet: course staff need to correct its settings in Studio."))
         return LearnerForum(
-            config=self.config(), store=FieldStore(self), peers=self.peer_reader(), viewer=self.viewer(),
+            config=config, store=FieldStore(self), peers=self.peer_reader(), viewer=self.viewer(),
             now=self.clock(), new_id=lambda: uuid.uuid4().hex[:12], block_id=self.scope_ids.usage_id,
         )
 
@@ -217,16 +215,20 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     def student_view(self, context=None):
         """The learner's forum; the JS module renders the state and keeps it fresh."""
-        state = self._run()
         gettext = self.gettext
+        context = {"display_name": gettext(self.display_name), "intro": self.intro}
+        try:
+            state = self._run()
+        except ForumError as error:  # e.g. settings imported from OLX that break a rule
+            return self._fragment("templates/student.html", {**context, "notice": error.render(gettext)})
         return self._fragment(
             "templates/student.html",
-            {"display_name": gettext(self.display_name), "intro": self.intro, "is_staff": state["is_staff"]},
+            {**context, "is_staff": state["is_staff"]},
             script="static/js/foorumi.js",
             init={
                 "state": state, "i18n": js_translations(self.gettext), "lang": self._language(),
                 "poll_seconds": POLL_SECONDS,
-                "limits": {"answer_chars": MAX_ANSWER_CHARS, "comment_chars": MAX_COMMENT_CHARS, "reason_chars": MAX_REASON_CHARS},
+                "limits": {"answer_chars": MAX_ANSWER_CHARS, "comment_chars": MAX_COMMENT_CHARS, "reason_chars": MAX_FLAG_REASON_CHARS},
             },
         )
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from .forum import feedback, groups, requests, words
 from .forum.errors import Conflict, Invalid, NotFound, TooLarge, WrongStage, _
 from .forum.index import Index, LearnerSnapshot, merge_learner
-from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_REASON_CHARS, Comment, Flag, Reflection, check_text
+from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS, Comment, Flag, Reflection, check_text
 from .store import index_lock, learner_lock
 
 #: Bounds on what one learner can accumulate in one forum.
@@ -75,44 +75,40 @@ class LearnerForum:
     def run(self, operation=None, **kwargs):
         """Apply ``operation(own, index, **kwargs)`` (or nothing) and re-merge the index.
 
-        Everything the learner's own state records (the operation's changes, the group the
-        index placed them in, the grade last published) is written under the learner's
-        lock; the events it returns are for the caller to publish afterwards.
+        Under the learner's lock and then the index lock, with both read fresh once: the
+        operation changes a copy of own state (raising changes nothing), own state is
+        written first (it is authoritative), then the index if the merge changed it, then
+        what own state records of the result (the group placed in, the grade published).
+        The events returned are for the caller to publish afterwards.
         """
         with learner_lock(self.block_id, self.viewer.username):
             own = self.store.read_own()
-            events = []
-            if operation is not None:
-                current = Index.from_dict(self._read_index_locked())
-                changed = copy.deepcopy(own)
-                events = operation(changed, current, **kwargs) or []
-                self.store.write_own({k: v for k, v in changed.items() if v != own.get(k)})
-                own = changed
-            index, changes = self._merge(own)
-            events.extend(self._record_placement(own, index, changes))
-            events.extend(self._record_progress(own, index))
-            return Outcome(events=events, index=index, own=own)
+            with index_lock(self.block_id):
+                index = Index.from_dict(self.store.read_index())
+                events = []
+                if operation is not None:
+                    changed = copy.deepcopy(own)
+                    events = operation(changed, index, **kwargs) or []
+                    self.store.write_own({k: v for k, v in changed.items() if v != own.get(k)})
+                    own = changed
+                merged, changes = merge_learner(index, self._snapshot(own), self.now, group_rules(self.config), self.new_id)
+                if merged is not index:
+                    self.store.write_index(merged.to_dict())
+            events.extend(self._record_placement(own, merged, changes))
+            events.extend(self._record_progress(own, merged))
+            return Outcome(events=events, index=merged, own=own)
 
-    def _read_index_locked(self):
-        with index_lock(self.block_id):
-            return self.store.read_index()
-
-    def _merge(self, own):
-        snapshot = LearnerSnapshot(
+    def _snapshot(self, own):
+        """The learner's own entries for the index, in ids only."""
+        return LearnerSnapshot(
             handle=self.viewer.handle,
             username=self.viewer.username,
             name=self.viewer.name,
             reflection_id=(own.get("reflection") or {}).get("id"),
             group_id=(own.get("placement") or {}).get("group_id"),
             comments=tuple((c["id"], c["reflection_id"]) for c in own.get("my_comments") or ()),
-            flags=tuple((f["item_id"], f["reason"]) for f in own.get("my_flags") or ()),
+            flags=tuple(f["item_id"] for f in own.get("my_flags") or ()),
         )
-        with index_lock(self.block_id):
-            current = Index.from_dict(self.store.read_index())
-            merged, changes = merge_learner(current, snapshot, self.now, group_rules(self.config), self.new_id)
-            if merged is not current:
-                self.store.write_index(merged.to_dict())
-        return merged, changes
 
     def _record_placement(self, own, index, changes):
         """Own state remembers the group the index placed this learner in."""
@@ -194,7 +190,7 @@ class LearnerForum:
     def submit_reflection(self, own, index, answers, request_id):
         """Submitting makes the reflection one post and puts the learner in line for a group."""
         request_id = requests.valid_request_id(request_id)
-        if requests.recall(own.get("seen_requests") or {}, request_id):
+        if requests.earlier_result([own.get("reflection")], request_id):
             return []
         self._require_agreement(own)
         if own.get("reflection"):
@@ -206,7 +202,6 @@ class LearnerForum:
         )
         own["reflection"] = reflection.to_dict()
         own["draft"] = {}
-        own["seen_requests"] = requests.remember(own.get("seen_requests") or {}, request_id, reflection.id)
         return [("foorumi.reflection.submitted", {"reflection_id": reflection.id})]
 
     def edit_reflection(self, own, index, answers):
@@ -233,7 +228,7 @@ class LearnerForum:
     def comment(self, own, index, reflection_id, text, request_id):
         """A group member comments in a thread of their own group (post first, then read)."""
         request_id = requests.valid_request_id(request_id)
-        if requests.recall(own.get("seen_requests") or {}, request_id):
+        if requests.earlier_result(own.get("my_comments") or [], request_id):
             return []
         if not own.get("reflection"):
             raise WrongStage(_("Submit your own reflection before commenting."))
@@ -252,7 +247,6 @@ class LearnerForum:
             created_at=self.now, edited_at=None, request_id=request_id, helpful=False,
         )
         own["my_comments"] = mine + [item.to_dict()]
-        own["seen_requests"] = requests.remember(own.get("seen_requests") or {}, request_id, item.id)
         return [("foorumi.comment.created", {"comment_id": item.id, "reflection_id": reflection_id})]
 
     def edit_comment(self, own, index, comment_id, text):
@@ -291,7 +285,7 @@ class LearnerForum:
 
     def flag(self, own, index, item_id, reason):
         """Anyone may flag another's reflection or comment in their group for staff."""
-        reason = check_text(reason, MAX_REASON_CHARS, _("reason")).strip()
+        reason = check_text(reason, MAX_FLAG_REASON_CHARS, _("reason")).strip()
         visible = self._visible_reflections(index)
         owner = index.owner_of(item_id) if isinstance(item_id, str) else None
         target = item_id if item_id in visible else (index.edges.get(item_id) or [None, None])[1]
@@ -323,7 +317,12 @@ class LearnerForum:
             feedback.CommentEdge(c["id"], handle, c["reflection_id"], "" if c["reflection_id"] != reflection_id else handle)
             for c in own.get("my_comments") or []
         ]
-        return feedback.progress(handle, bool(reflection_id), edges, self.required(index))
+        required = self.required(index)
+        if (own.get("published_grade") or 0) >= 1:
+            # A requirement once met stays met: a late joiner who makes the group larger
+            # does not take back a completion (or a grade) already given.
+            required = min(required, len(feedback.commented_on(handle, edges)))
+        return feedback.progress(handle, bool(reflection_id), edges, required)
 
     def view(self, outcome, gettext):
         """The learner state of DESIGN.md for this viewer (nothing of other groups)."""

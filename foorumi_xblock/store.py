@@ -20,35 +20,29 @@ OWN_FIELDS = {
     "helpful_marks": [],
     "my_flags": [],
     "placement": {},
-    "seen_requests": {},
     "published_grade": None,
 }
 
 INDEX_FIELD = "forum_index"
 
-_locks = {}
-_locks_guard = threading.Lock()
-
-
-def _lock(key):
-    with _locks_guard:
-        lock = _locks.get(key)
-        if lock is None:
-            lock = _locks[key] = threading.RLock()
-        return lock
+#: Locks are striped: a fixed number, each shared by the keys that hash to it, so memory
+#: stays bounded however many learners and blocks a process serves. Two keys sharing a
+#: stripe only wait for each other; learner locks are always taken before index locks.
+_LEARNER_LOCKS = tuple(threading.RLock() for _ in range(256))
+_INDEX_LOCKS = tuple(threading.RLock() for _ in range(64))
 
 
 @contextmanager
 def learner_lock(block_id, username):
     """Serialise one learner's requests on one block in this process (two tabs, retries)."""
-    with _lock(("learner", str(block_id), str(username))):
+    with _LEARNER_LOCKS[hash((str(block_id), str(username))) % len(_LEARNER_LOCKS)]:
         yield
 
 
 @contextmanager
 def index_lock(block_id):
     """Serialise read-modify-write of one block's shared index in this process."""
-    with _lock(("index", str(block_id))):
+    with _INDEX_LOCKS[hash(str(block_id)) % len(_INDEX_LOCKS)]:
         yield
 
 
@@ -114,15 +108,4 @@ class UserStateServiceReader(PeerStateReader):
 
     def read(self, username):
         state = self.service.get_state_as_dict(username, self.block_id) or {}
-        return {name: state.get(name, empty) for name, empty in OWN_FIELDS.items()}
-
-
-class MemoryPeerReader(PeerStateReader):
-    """An in-memory reader for tests: ``states`` maps username to own-state dict."""
-
-    def __init__(self, states=None):
-        self.states = states if states is not None else {}
-
-    def read(self, username):
-        state = self.states.get(username, {})
         return {name: state.get(name, empty) for name, empty in OWN_FIELDS.items()}

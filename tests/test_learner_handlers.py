@@ -251,7 +251,9 @@ def test_a_flag_is_recorded_for_staff_and_shown_to_the_flagger(forum):
     assert forum.call("anna", "flag", {"item_id": bens["id"], "reason": "x" * 501})[0] == 413
     state = forum.ok("anna", "flag", {"item_id": bens["id"], "reason": "Loukkaava"})
     assert next(t for t in state["threads"] if t["id"] == bens["id"])["flagged"] is True
-    assert list(forum.index()["flags"][bens["id"]].values()) == ["Loukkaava"]
+    assert len(forum.index()["flags"][bens["id"]]) == 1  # who flagged, by handle
+    assert [f["reason"] for f in forum.own("anna")["my_flags"]] == ["Loukkaava"]  # the text stays with its writer
+    assert "Loukkaava" not in json.dumps(forum.index())
     assert forum.events_named("foorumi.flagged") == [{"item_id": bens["id"]}]
 
 
@@ -353,3 +355,30 @@ def test_a_blocks_repr_shows_no_learner_data(forum):
 def test_deeply_nested_json_is_a_400_not_a_crash(forum):
     status, payload = forum.call("anna", "state", body=b"[" * 200_000)
     assert status == 400 and payload["error"]
+
+
+def test_a_late_joiner_does_not_take_back_a_completion_already_given():
+    forum = ForumHarness(**THREE, scored=True)
+    forum.submit("anna")
+    forum.submit("ben")
+    forum.now += 25 * 3600
+    state = forum.ok("anna", "state")
+    state = forum.ok("anna", "comment", {"reflection_id": thread_of(state, name="Ben")["id"], "text": "Kiitos", "request_id": "k1"})
+    assert state["progress"]["complete"] is True
+    forum.submit("cai")  # joins the group of two, which makes two comments possible
+    state = forum.ok("anna", "state")
+    assert len(state["group"]["members"]) == 3
+    assert state["progress"]["complete"] is True
+    grades = [event["value"] for event in forum.events_named("grade", "anna")]
+    assert grades == sorted(grades) and grades[-1] == 1.0
+    assert forum.events_named("completion", "anna") == [{"completion": 1.0}]
+    ben = forum.ok("ben", "state")
+    assert ben["progress"]["comments_required"] == 2 and ben["progress"]["complete"] is False
+
+
+def test_a_bad_config_imported_from_olx_shows_a_clear_message_instead_of_failing():
+    forum = ForumHarness(group_size=2, min_group_size=3)
+    status, payload = forum.call("anna", "state")
+    assert status == 409 and "Studio" in payload["error"]
+    html = forum.block("anna").student_view().content
+    assert "Studio" in html and "foorumi-app" not in html

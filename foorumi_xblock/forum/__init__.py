@@ -14,5 +14,5 @@ from .groups import (Group, GroupFormed, GroupRules, LeftAlone, Merged, Moved, P
 from .records import (MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS,
                       MAX_REASON_CHARS, Comment, Flag, Member, ModerationDecision, Reflection,
                       check_text, hidden_items)
-from .requests import recall, remember, valid_request_id
+from .requests import earlier_result, valid_request_id
 from .words import check_answer, count_words

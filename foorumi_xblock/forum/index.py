@@ -1,17 +1,17 @@
 """The shared index: the small, repairable map of who is where, kept in ``user_state_summary``.
 
-It holds ids only (never learner text): who the learners are (for the server's own reads of
-their state), the group roster and pool, which reflection each learner submitted, the comment
-edges (who commented on whose reflection), moderation decisions and flags. Each learner's
-request re-merges that learner's own entries (``merge_learner``), so an entry lost to a
-concurrent write in another process comes back on that learner's next request.
+It holds ids and names only, never learner text: who the learners are (username and
+display name, for the server's own reads of their state), the group roster and pool, which
+reflection each learner submitted, the comment edges (who commented on whose reflection),
+moderation decisions and who flagged what (the reasons stay in the reporters' own state).
+Each learner's request re-merges that learner's own entries (``merge_learner``), so an entry
+lost to a concurrent write in another process comes back on that learner's next request.
+A request that changes nothing in it writes nothing.
 """
 from dataclasses import dataclass, field, replace
 
+from .errors import Invalid
 from .groups import GroupRules, Roster, expire, join, restore
-
-#: Last activity is refreshed at most this often (seconds), so polling does not write.
-ACTIVITY_RESOLUTION = 300
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ class LearnerSnapshot:
     reflection_id: str | None = None
     group_id: str | None = None
     comments: tuple = ()  # (comment_id, reflection_id) pairs
-    flags: tuple = ()  # (item_id, reason) pairs
+    flags: tuple = ()  # ids of the items this learner flagged
 
 
 @dataclass
@@ -36,26 +36,36 @@ class Index:
     reflections: dict = field(default_factory=dict)  # handle -> reflection id
     edges: dict = field(default_factory=dict)  # comment id -> [commenter, reflection id]
     moderation: dict = field(default_factory=dict)  # item id -> {"hidden", "by", "reason", "at"}
-    flags: dict = field(default_factory=dict)  # item id -> {reporter handle: reason}
-    activity: dict = field(default_factory=dict)  # handle -> last activity (epoch seconds)
+    flags: dict = field(default_factory=dict)  # item id -> [reporter handles]
 
     @classmethod
     def from_dict(cls, data):
-        """Read the stored JSON; anything missing or malformed starts empty."""
+        """Read the stored JSON; anything missing or malformed starts empty.
+
+        Entries dropped here come back from the learners' own state on their next request.
+        """
         data = data if isinstance(data, dict) else {}
 
-        def mapping(key):
+        def mapping(key, keep):
             value = data.get(key)
-            return dict(value) if isinstance(value, dict) else {}
+            if not isinstance(value, dict):
+                return {}
+            return {k: v for k, v in value.items() if isinstance(k, str) and keep(v)}
 
+        def strings(count):
+            return lambda v: isinstance(v, list) and len(v) == count and all(isinstance(x, str) for x in v)
+
+        try:
+            roster = Roster.from_dict(data.get("roster") or {})
+        except Invalid:
+            roster = Roster()
         return cls(
-            learners=mapping("learners"),
-            roster=Roster.from_dict(data.get("roster") or {}),
-            reflections=mapping("reflections"),
-            edges=mapping("edges"),
-            moderation=mapping("moderation"),
-            flags={k: dict(v) for k, v in mapping("flags").items() if isinstance(v, dict)},
-            activity=mapping("activity"),
+            learners=mapping("learners", lambda v: isinstance(v, dict) and isinstance(v.get("u"), str)),
+            roster=roster,
+            reflections=mapping("reflections", lambda v: isinstance(v, str)),
+            edges=mapping("edges", strings(2)),
+            moderation=mapping("moderation", lambda v: isinstance(v, dict)),
+            flags=mapping("flags", lambda v: isinstance(v, list) and all(isinstance(x, str) for x in v)),
         )
 
     def to_dict(self):
@@ -68,7 +78,6 @@ class Index:
             "edges": self.edges,
             "moderation": self.moderation,
             "flags": self.flags,
-            "activity": self.activity,
         }
 
     def author_of_reflection(self, reflection_id):
@@ -112,23 +121,21 @@ def merge_learner(index, snapshot, now, rules: GroupRules, new_id):
         update("reflections", handle, snapshot.reflection_id)
     for comment_id, reflection_id in snapshot.comments:
         update("edges", comment_id, [handle, reflection_id])
-    for item_id, reason in snapshot.flags:
-        reporters = index.flags.get(item_id, {})
-        if reporters.get(handle) != reason:
-            update("flags", item_id, {**reporters, handle: reason})
+    for item_id in snapshot.flags:
+        reporters = index.flags.get(item_id, [])
+        if handle not in reporters:
+            update("flags", item_id, sorted(reporters + [handle]))
 
     changes = []
     roster = index.roster
-    if snapshot.reflection_id and roster.group_of(handle) is None and not roster.is_waiting(handle):
-        if snapshot.group_id:
+    if snapshot.reflection_id and roster.group_of(handle) is None:
+        if snapshot.group_id:  # own state is authoritative for the group they were placed in
             roster, placed = restore(roster, handle, snapshot.group_id, now)
         else:
             roster, placed = join(roster, handle, now, rules, new_id)
         changes.extend(placed)
     roster, expired = expire(roster, now, rules, new_id)
     changes.extend(expired)
-    if changes:
+    if roster != index.roster:  # a report alone (someone left alone in the pool) writes nothing
         updates["roster"] = roster
-    if changes or now - index.activity.get(handle, 0) >= ACTIVITY_RESOLUTION:
-        update("activity", handle, now)
     return (replace(index, **updates) if updates else index), changes

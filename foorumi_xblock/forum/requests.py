@@ -1,17 +1,15 @@
 """Idempotency: a retried submit or comment creates nothing twice.
 
-The client sends a ``request_id`` with each submit or comment. The learner's own state
-keeps a small mapping ``request_id -> id of what that request created``; a request whose
-id was already seen returns the earlier result instead of creating a new one.
+The client sends a ``request_id`` with each submit or comment, and the record that
+request creates (a reflection, a comment) keeps it. A request whose id is already on one
+of the learner's records returns that earlier result instead of creating a new one; the
+records are the memory, so nothing is forgotten however many requests come between.
 """
 
 import re
-from typing import Mapping
+from typing import Iterable, Mapping
 
 from .errors import Invalid, _
-
-#: How many request ids a learner's state remembers (the oldest are forgotten first).
-REMEMBERED_REQUESTS = 200
 
 _REQUEST_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
@@ -24,20 +22,9 @@ def valid_request_id(value) -> str:
     return value
 
 
-def recall(seen: Mapping[str, str], request_id: str) -> str | None:
-    """The id of what ``request_id`` created earlier, or None if it is new."""
-    return seen.get(request_id)
-
-
-def remember(seen: Mapping[str, str], request_id: str, result_id: str,
-             limit: int = REMEMBERED_REQUESTS) -> dict:
-    """A new mapping that also remembers ``request_id -> result_id``, keeping only the
-    ``limit`` most recent pairs (insertion order). A request id already remembered keeps
-    its first result: the earlier result is the one a retry must get."""
-    if limit < 1:
-        raise Invalid(_("At least one request must be remembered."))
-    pairs = dict(seen)
-    pairs.setdefault(request_id, result_id)
-    while len(pairs) > limit:
-        del pairs[next(iter(pairs))]
-    return pairs
+def earlier_result(records: Iterable[Mapping], request_id: str) -> str | None:
+    """The id of the record that ``request_id`` created earlier, or None if it is new."""
+    for record in records:
+        if record and record.get("request_id") == request_id:
+            return record.get("id")
+    return None

@@ -298,10 +298,17 @@ def test_restore_recreates_a_group_that_vanished():
     assert changes == [GroupFormed("gone", ("lost",))]
 
 
-@pytest.mark.parametrize("learner", ["a1", "b2", "w1"])
-def test_restore_changes_nothing_for_a_learner_present_anywhere(learner):
+@pytest.mark.parametrize("learner", ["a1", "b2"])
+def test_restore_changes_nothing_for_a_learner_in_a_group(learner):
     before = roster_of(3, 3, pool=("w1",))
     assert restore(before, learner, "g1", 10.0) == (before, [])
+
+
+def test_restore_takes_a_placed_learner_that_a_stale_write_put_back_in_the_pool_to_their_group():
+    roster, changes = restore(roster_of(3, 3, pool=("w1", "w2")), "w1", "g2", 10.0)
+    assert roster.group("g2").members[-1] == "w1"
+    assert [w.learner_id for w in roster.pool] == ["w2"]
+    assert changes == [Placed("w1", "g2")]
 
 
 # ----------------------------------------------------------------------- storage

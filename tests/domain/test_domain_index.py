@@ -2,7 +2,7 @@
 import json
 
 from foorumi_xblock.forum.groups import GroupRules, Roster
-from foorumi_xblock.forum.index import ACTIVITY_RESOLUTION, Index, LearnerSnapshot, merge_learner
+from foorumi_xblock.forum.index import Index, LearnerSnapshot, merge_learner
 
 RULES = GroupRules(group_size=3, min_group_size=2, max_group_size=4, pool_timeout_hours=24)
 NOW = 1_000_000.0
@@ -18,11 +18,11 @@ def snap(handle, **kwargs):
 
 
 def test_a_learners_entries_are_merged_in_as_ids_only():
-    index, changes = merge_learner(Index(), snap("a", reflection_id="r1", comments=(("c1", "r9"),), flags=(("r9", "rude"),)), NOW, RULES, ids())
+    index, changes = merge_learner(Index(), snap("a", reflection_id="r1", comments=(("c1", "r9"),), flags=("r9",)), NOW, RULES, ids())
     assert index.learners == {"a": {"u": "user-a", "n": "Name a"}}
     assert index.reflections == {"a": "r1"}
     assert index.edges == {"c1": ["a", "r9"]}
-    assert index.flags == {"r9": {"a": "rude"}}
+    assert index.flags == {"r9": ["a"]}  # who flagged; the reason stays in their own state
     assert index.roster.is_waiting("a") and [c.to_dict()["kind"] for c in changes] == ["waiting"]
 
 
@@ -62,11 +62,22 @@ def test_anyones_request_applies_the_pool_timeout():
     assert index.roster.group_of("a").members == ("a", "b")
 
 
-def test_last_activity_is_refreshed_at_most_every_few_minutes():
-    index, _ = merge_learner(Index(), snap("a"), NOW, RULES, ids())
-    same, _ = merge_learner(index, snap("a"), NOW + ACTIVITY_RESOLUTION - 1, RULES, ids())
-    later, _ = merge_learner(index, snap("a"), NOW + ACTIVITY_RESOLUTION, RULES, ids())
-    assert same is index and later.activity["a"] == NOW + ACTIVITY_RESOLUTION
+def test_a_learner_left_alone_in_the_pool_after_the_timeout_writes_nothing_on_each_request():
+    index, _ = merge_learner(Index(), snap("a", reflection_id="r1"), NOW, RULES, ids())
+    later, changes = merge_learner(index, snap("a", reflection_id="r1"), NOW + 25 * 3600, RULES, ids())
+    assert [c.to_dict()["kind"] for c in changes] == ["left_alone"]
+    assert later is index
+
+
+def test_a_stale_write_that_put_placed_learners_back_in_the_pool_is_repaired_from_their_own_state():
+    new_id = ids()
+    index = Index()
+    for handle, rid in (("a", "r1"), ("b", "r2")):
+        index, _ = merge_learner(index, snap(handle, reflection_id=rid), NOW, RULES, new_id)
+    group = index.roster.group_of("a").id
+    stale, _ = merge_learner(Index(), snap("a", reflection_id="r1"), NOW, RULES, ids())  # a waiting
+    repaired, _ = merge_learner(stale, snap("a", reflection_id="r1", group_id=group), NOW, RULES, ids())
+    assert repaired.roster.group_of("a").id == group and not repaired.roster.is_waiting("a")
 
 
 def test_the_index_round_trips_through_json_and_tolerates_garbage():
@@ -74,6 +85,8 @@ def test_the_index_round_trips_through_json_and_tolerates_garbage():
     assert Index.from_dict(json.loads(json.dumps(index.to_dict()))).to_dict() == index.to_dict()
     assert Index.from_dict(None).to_dict() == Index().to_dict()
     assert Index.from_dict({"learners": [], "edges": "x", "flags": {"i": 3}}).roster == Roster()
+    assert Index.from_dict({"roster": {"groups": "nonsense"}, "edges": {"c": ["a"], "d": ["a", "r"]}}).to_dict() == \
+        Index(edges={"d": ["a", "r"]}).to_dict()
 
 
 def test_items_are_found_by_id():
