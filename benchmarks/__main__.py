@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
 from harness import ForumHarness  # noqa: E402  pylint: disable=wrong-import-position
 
-SIZES = (10, 100, 1000)
+SIZES = tuple(int(arg) for arg in sys.argv[1:]) or (10, 100, 1000)  # python -m benchmarks 10 100 10000
 SAMPLES = 30
 
 

@@ -391,8 +391,13 @@ class LearnerForum:
             "name": gettext("Group %(number)s") % {"number": position},
             "members": [self._person(index, group, m, gettext) for m in group.members],
         }
-        authors = {rid: author for rid, author in self._visible_reflections(index).items()}
-        commenters = {edge[0] for edge in index.edges.values() if edge[1] in authors}
+        authors = self._visible_reflections(index)
+        edges = [  # the comment edges of this group's threads, once
+            feedback.CommentEdge(cid, edge[0], edge[1], authors[edge[1]])
+            for cid, edge in index.edges.items()
+            if edge[1] in authors
+        ]
+        commenters = {edge.commenter for edge in edges}
         states = {}
 
         def state_of(member):
@@ -445,9 +450,4 @@ class LearnerForum:
             })
         state["threads"] = threads
         visible = {t["author"]["id"]: t["id"] for t in threads if not t["hidden"]}
-        edges = [
-            feedback.CommentEdge(cid, edge[0], edge[1], authors.get(edge[1], ""))
-            for cid, edge in index.edges.items()
-            if edge[1] in authors
-        ]
         state["suggested"] = feedback.suggestions(handle, group.members, visible, edges, self.required(index))
