@@ -376,8 +376,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     @classmethod
     def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=arguments-differ
         """Read the OLX of DESIGN.md; documents with a DTD or entities are refused."""
-        olx.check_node(node)
-        values = olx.read_olx(node)
+        values = olx.read_olx(node)  # refuses a tree with a DTD or entities first
         block = runtime.construct_xblock_from_class(cls, keys)
         for name, value in values.items():
             setattr(block, name, value)
