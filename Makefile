@@ -24,6 +24,7 @@ migrate: install
 	$(PY) -m django migrate --run-syncdb --verbosity 0
 
 run: migrate
+	@echo "Foorumi workbench: http://127.0.0.1:$(PORT)/  (learner: add ?student=anna to a forum's URL; staff: ?student=staff1)"
 	$(PY) -m django runserver 127.0.0.1:$(PORT)
 
 test: install
