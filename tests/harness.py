@@ -110,7 +110,7 @@ class ForumHarness:
         key = KeyValueStore.Key(scope=Scope.user_state_summary, user_id=None, block_scope_id=USAGE_ID, field_name="forum_index")
         return self.kvs.get(key) if self.kvs.has(key) else {}
 
-    def answers(self, block_or_count=None, words=12):
+    def answers(self, words=12):
         """Answers that satisfy every prompt of the block's configuration."""
         block = self.block(AUTHOR)
         text = " ".join(["sana"] * words)
