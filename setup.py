@@ -28,9 +28,12 @@ setup(
     python_requires=">=3.11",
     packages=find_packages(include=["foorumi_xblock", "foorumi_xblock.*"]),
     package_data={"foorumi_xblock": package_data("foorumi_xblock", ["static", "templates", "translations", "workbench/scenarios"])},
-    install_requires=["XBlock>=5.0", "web-fragments", "lxml"],
+    install_requires=["XBlock>=5.0", "Django>=4.2", "web-fragments", "lxml"],
     entry_points={
         "xblock.v1": ["foorumi = foorumi_xblock.block:FoorumiXBlock"],
+        # The plugin app: the LMS and Studio install it, and their migrations create its tables.
+        "lms.djangoapp": ["foorumi = foorumi_xblock.apps:FoorumiConfig"],
+        "cms.djangoapp": ["foorumi = foorumi_xblock.apps:FoorumiConfig"],
     },
     classifiers=[
         "Framework :: Django",

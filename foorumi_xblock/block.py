@@ -1,8 +1,10 @@
 """The Foorumi XBlock: fields, views and handlers, and nothing else.
 
 Handlers parse and validate their input, hand the work to ``learner.LearnerForum`` (which
-calls the pure domain in ``forum/``) and map the domain's typed errors to HTTP statuses in
-one place (``api_handler``). Storage goes through ``store.FieldStore``.
+runs it as one transaction through the repository, ``store.py``, and calls the pure domain
+in ``forum/``) and map the domain's typed errors to HTTP statuses in one place
+(``api_handler``). The forum's shared records live in Foorumi's own tables; the block's
+fields hold only settings and the learner's private draft and last published grade.
 """
 import functools
 import hashlib
@@ -23,9 +25,7 @@ from xblock.validation import ValidationMessage
 from . import olx
 from .forum import config as forum_config
 from .forum.errors import Conflict, ForumError, Invalid, NotAllowed, NotFound, TooLarge, WrongStage, _
-from .learner import LearnerForum, Viewer
 from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS
-from .store import FieldStore, UserStateServiceReader
 from .ui_strings import js_translations
 
 loader = ResourceLoader(__name__)
@@ -90,7 +90,7 @@ def text_field(data, key):
     return value
 
 
-@XBlock.needs("i18n", "user", "user_state")
+@XBlock.needs("i18n", "user")
 @XBlock.wants("teams", "studio_user_permissions")
 class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     """A peer forum: reflection prompts, small groups formed from submitters, peer feedback."""
@@ -125,18 +125,10 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     editable_fields = forum_config.FIELD_NAMES
 
-    # -- the learner's own state (authoritative; see store.py) ----------------------------
-    accepted_at = Float(scope=Scope.user_state, default=None)
+    # -- the learner's private, single-writer state (shared records: store.py) -----------
     draft = Dict(scope=Scope.user_state)
-    reflection = Dict(scope=Scope.user_state)
-    my_comments = List(scope=Scope.user_state)
-    helpful_marks = List(scope=Scope.user_state)
-    my_flags = List(scope=Scope.user_state)
-    placement = Dict(scope=Scope.user_state)
     published_grade = Float(scope=Scope.user_state, default=None)
-
-    # -- the shared index: ids only, small and repairable ---------------------------------
-    forum_index = Dict(scope=Scope.user_state_summary)
+    placement = String(scope=Scope.user_state, default="")
 
     has_custom_completion = True
     completion_mode = XBlockCompletionMode.COMPLETABLE
@@ -145,8 +137,8 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     clock = staticmethod(time.time)
 
     def __repr__(self):
-        # XBlock's repr lists every field, learners' drafts and the index included; pages
-        # and logs that print a block (the workbench does) must not show them.
+        # XBlock's repr lists every field, learners' drafts included; pages and logs that
+        # print a block (the workbench does) must not show them.
         return f"<FoorumiXBlock {self.scope_ids.usage_id}>"
 
     @property
@@ -171,35 +163,47 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         username = attrs.get("edx-platform.username") or str(self.scope_ids.user_id)
         anonymous = attrs.get("edx-platform.anonymous_user_id") or username
         digest = hashlib.sha256(f"{self.scope_ids.usage_id}:{anonymous}".encode()).hexdigest()
+        from .learner import Viewer  # pylint: disable=import-outside-toplevel  (see forum())
         return Viewer(
             handle="m" + digest[:15],
             username=username,
             name=getattr(user, "full_name", None) or username,
             is_staff=bool(attrs.get("edx-platform.user_is_staff")),
+            user_id=str(anonymous),
         )
 
     def config(self):
         """The forum's settings as the domain's ``ForumConfig``."""
         return forum_config.ForumConfig.from_fields({name: getattr(self, name) for name in forum_config.FIELD_NAMES})
 
-    def peer_reader(self):
-        """Peers' own state: the runtime's ``user_state`` service (LMS and workbench)."""
-        return UserStateServiceReader(self.runtime.service(self, "user_state"), self.scope_ids.usage_id)
+    def course_key(self):
+        """The course this block belongs to (the workbench has one course for everything)."""
+        return str(getattr(self.scope_ids.usage_id, "context_key", None) or "workbench")
 
     def forum(self):
         """This request's learner forum; a forum whose settings break a rule is not opened."""
+        # Imported here: the repository needs Django's app registry, which is not ready yet
+        # when the platform loads XBlock classes.
+        from .learner import LearnerForum, Private  # pylint: disable=import-outside-toplevel
+
         config = self.config()
         if forum_config.validate(config):
             raise WrongStage(_("This forum is not ready yet: course staff need to correct its settings in Studio."))
         return LearnerForum(
-            config=config, store=FieldStore(self), peers=self.peer_reader(), viewer=self.viewer(),
-            now=self.clock(), new_id=lambda: uuid.uuid4().hex[:12], block_id=self.scope_ids.usage_id,
+            config=config, viewer=self.viewer(),
+            private=Private(draft=dict(self.draft or {}), published_grade=self.published_grade, placement=self.placement),
+            now=self.clock(), new_id=lambda: uuid.uuid4().hex[:12], usage_key=self.scope_ids.usage_id,
+            course_key=self.course_key(),
         )
 
     def _run(self, operation=None, **kwargs):
         """Run one learner operation, publish what it says, and return the learner state."""
         forum = self.forum()
-        outcome = forum.run(getattr(forum, operation) if operation else None, **kwargs)
+        outcome = forum.run(operation, **kwargs)
+        # Private state is written only when it changed: a poll writes nothing.
+        for name in ("draft", "published_grade", "placement"):
+            if getattr(forum.private, name) != getattr(self, name):
+                setattr(self, name, getattr(forum.private, name))
         for name, data in outcome.events:
             self.runtime.publish(self, name, data)
         return forum.view(outcome, self.gettext)

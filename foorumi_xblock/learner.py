@@ -1,46 +1,63 @@
 """The learner's forum: each learner operation as one transaction, and the learner's view.
 
 This layer sits between the XBlock (which parses requests and maps errors to HTTP) and the
-pure domain (``forum/``, which decides). It knows the storage port (``store.FieldStore``
-and a ``PeerStateReader``) but imports no XBlock, Django or WebOb.
+pure domain (``forum/``, which decides). It reaches the database only through the
+repository (``store.py``) and imports no XBlock, Django model or WebOb.
 
-Every operation runs the same way (``LearnerForum.run``): under the learner's lock, read
-own state fresh, let the operation change a copy (raising a typed error changes nothing),
-write own state, then re-merge the learner into the shared index under the index lock
-(fresh read, write only if changed), record the group the index placed them in, and
-return the analytics events to publish.
+Every request runs the same way (``LearnerForum.run``), inside one transaction: apply the
+pool timeout (so nobody waits past the deadline, whoever asks), find or create the
+learner's participant row, apply the operation (raising a typed error changes nothing),
+load what the learner's view needs, and work out the completion and grade to publish. The
+learner's private, single-writer state (the draft and the grade last published) stays in
+the runtime's ``user_state``, passed in and out as ``Private``.
 """
-import copy
 from dataclasses import dataclass, field
 
+from . import store
 from .forum import feedback, groups, requests, words
-from .forum.errors import Conflict, Invalid, NotFound, TooLarge, WrongStage, _
-from .forum.index import Index, LearnerSnapshot, merge_learner
-from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS, Comment, Flag, Reflection, check_text
-from .store import index_lock, learner_lock
+from .forum.errors import Invalid, TooLarge, WrongStage, _
+from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS, check_text
 
 #: Bounds on what one learner can accumulate in one forum.
 MAX_COMMENTS_PER_LEARNER = 300
 MAX_FLAGS_PER_LEARNER = 100
 
+#: Operations that decide for the whole forum: they lock the forum row before anything else.
+FORUM_WIDE = frozenset({"submit_reflection"})
+
 
 @dataclass(frozen=True)
 class Viewer:
-    """Who is asking: ``handle`` is the forum-local id other learners may see."""
+    """Who is asking: ``user_id`` is the anonymous id rows are keyed by; ``handle`` the
+    forum-local id other learners may see."""
 
     handle: str
     username: str
     name: str
     is_staff: bool = False
+    user_id: str = ""
+
+
+@dataclass
+class Private:
+    """The learner's own, single-writer state kept by the runtime (``Scope.user_state``)."""
+
+    draft: dict = field(default_factory=dict)
+    published_grade: float | None = None
+    placement: str = ""  # the group the learner was last told they joined (for the event)
 
 
 @dataclass
 class Outcome:
-    """What an operation leaves behind: analytics events and the fresh index."""
+    """What one request leaves behind: events to publish and the data of the learner view."""
 
-    events: list = field(default_factory=list)
-    index: Index | None = None
-    own: dict | None = None
+    events: list
+    person: store.Person
+    reflection: object
+    group: store.GroupView | None
+    pool: store.Pool | None
+    flags: set
+    given: int
 
 
 def group_rules(config):
@@ -53,81 +70,86 @@ def group_rules(config):
     )
 
 
+def _roster_events(changes):
+    """Analytics events of groups formed by this request (who joined: ``_record_placement``)."""
+    return [
+        ("foorumi.group.formed", {"group_id": change.group_id, "size": len(change.members)})
+        for change in changes
+        if isinstance(change, groups.GroupFormed)
+    ]
+
+
 class LearnerForum:
     """One learner's operations on one forum.
 
-    ``config`` is a ``ForumConfig``; ``store`` a ``FieldStore``-like adapter with
-    ``read_own/write_own/read_index/write_index``; ``peers`` a ``PeerStateReader``;
-    ``now`` the request time (epoch seconds); ``new_id`` makes fresh ids.
+    ``config`` is a ``ForumConfig``; ``private`` the learner's ``Private`` state (changed in
+    place); ``now`` the request time (epoch seconds); ``new_id`` makes fresh ids;
+    ``usage_key``/``course_key`` name the forum's row.
     """
 
-    def __init__(self, config, store, peers, viewer, now, new_id, block_id):
+    def __init__(self, config, viewer, private, now, new_id, usage_key, course_key):
         self.config = config
-        self.store = store
-        self.peers = peers
         self.viewer = viewer
+        self.private = private
         self.now = now
         self.new_id = new_id
-        self.block_id = str(block_id)
+        self.usage_key = str(usage_key)
+        self.course_key = str(course_key)
+        self.rules = group_rules(config)
 
     # -- the transaction ------------------------------------------------------------------
 
     def run(self, operation=None, **kwargs):
-        """Apply ``operation(own, index, **kwargs)`` (or nothing) and re-merge the index.
+        """Apply ``operation`` (a method name, or None for a plain read) as one transaction.
 
-        Under the learner's lock and then the index lock, with both read fresh once: the
-        operation changes a copy of own state (raising changes nothing), own state is
-        written first (it is authoritative), then the index if the merge changed it, then
-        what own state records of the result (the group placed in, the grade published).
-        The events returned are for the caller to publish afterwards.
+        Returns an ``Outcome``; the events in it are for the caller to publish once the
+        transaction has committed.
         """
-        with learner_lock(self.block_id, self.viewer.username):
-            own = self.store.read_own()
-            with index_lock(self.block_id):
-                index = Index.from_dict(self.store.read_index())
-                events = []
-                if operation is not None:
-                    changed = copy.deepcopy(own)
-                    events = operation(changed, index, **kwargs) or []
-                    self.store.write_own({k: v for k, v in changed.items() if v != own.get(k)})
-                    own = changed
-                merged, changes = merge_learner(index, self._snapshot(own), self.now, group_rules(self.config), self.new_id)
-                if merged is not index:
-                    self.store.write_index(merged.to_dict())
-            events.extend(self._record_placement(own, merged, changes))
-            events.extend(self._record_progress(own, merged))
-            return Outcome(events=events, index=merged, own=own)
+        private_before = (dict(self.private.draft), self.private.published_grade, self.private.placement)
 
-    def _snapshot(self, own):
-        """The learner's own entries for the index, in ids only."""
-        return LearnerSnapshot(
-            handle=self.viewer.handle,
-            username=self.viewer.username,
-            name=self.viewer.name,
-            reflection_id=(own.get("reflection") or {}).get("id"),
-            group_id=(own.get("placement") or {}).get("group_id"),
-            comments=tuple((c["id"], c["reflection_id"]) for c in own.get("my_comments") or ()),
-            flags=tuple(f["item_id"] for f in own.get("my_flags") or ()),
+        def unit():
+            forum = store.open_forum(self.usage_key, self.course_key, self.now)
+            if operation in FORUM_WIDE:
+                store.lock_forum(forum)
+            events = _roster_events(store.apply_pool_timeout(forum, self.rules, self.now, self.new_id))
+            person = store.enter(forum, self.viewer.user_id, self.viewer.handle, self.viewer.name, self.now)
+            if operation is not None:
+                events.extend(getattr(self, operation)(forum, person, **kwargs) or [])
+                person = store.enter(forum, self.viewer.user_id, self.viewer.handle, self.viewer.name, self.now)
+            outcome = self._load(forum, person, events)
+            outcome.events.extend(self._record_placement(outcome))
+            outcome.events.extend(self._record_progress(outcome))
+            return outcome
+
+        try:
+            return store.transaction(unit)
+        except Exception:
+            self.private.draft, self.private.published_grade, self.private.placement = private_before
+            raise
+
+    def _load(self, forum, person, events):
+        reflection = store.my_reflection(forum, person)
+        group = store.group_view(forum, person) if reflection else None
+        pool = store.pool_view(forum, person) if reflection and group is None else None
+        return Outcome(
+            events=events, person=person, reflection=reflection, group=group, pool=pool,
+            flags=store.my_flags(forum, person) if group else set(),
+            given=store.comments_given(forum, person) if reflection else 0,
         )
 
-    def _record_placement(self, own, index, changes):
-        """Own state remembers the group the index placed this learner in."""
-        events = [
-            ("foorumi.group.formed", {"group_id": c.group_id, "size": len(c.members)})
-            for c in changes
-            if isinstance(c, groups.GroupFormed)
-        ]
-        group = index.roster.group_of(self.viewer.handle)
-        if group is not None and (own.get("placement") or {}).get("group_id") != group.id:
-            own["placement"] = {"group_id": group.id, "at": self.now}
-            self.store.write_own({"placement": own["placement"]})
-            events.append(("foorumi.group.joined", {"group_id": group.id, "group_size": len(group.members)}))
-        return events
+    def _record_placement(self, outcome):
+        """The learner's own "joined a group" event, once per group, on their own request
+        (the platform attributes events to the user whose request publishes them)."""
+        group = outcome.group
+        if group is None or self.private.placement == group.uid:
+            return []
+        self.private.placement = group.uid
+        return [("foorumi.group.joined", {"group_id": group.uid, "group_size": len(group.members)})]
 
-    def _record_progress(self, own, index):
+    def _record_progress(self, outcome):
         """Completion once complete; a grade whenever the fraction met changes (when scored)."""
-        progress = self.progress(own, index)
-        previous = own.get("published_grade") or 0.0
+        progress = self.progress(outcome)
+        previous = self.private.published_grade or 0.0
         if abs(previous - progress.grade) < 1e-9:
             return []
         events = []
@@ -135,14 +157,13 @@ class LearnerForum:
             events.append(("completion", {"completion": 1.0}))
         if self.config.scored:
             events.append(("grade", {"value": progress.grade, "max_value": 1}))
-        own["published_grade"] = progress.grade
-        self.store.write_own({"published_grade": progress.grade})
+        self.private.published_grade = progress.grade
         return events
 
-    # -- operations (each changes ``own`` in place or raises) ------------------------------
+    # -- operations (each writes through the store or raises) ----------------------------
 
-    def _require_agreement(self, own):
-        if self.config.agreement_required and not own.get("accepted_at"):
+    def _require_agreement(self, person):
+        if self.config.agreement_required and not person.accepted_at:
             raise WrongStage(_("Please accept the group's ground rules first."))
 
     def _check_answers(self, answers, final):
@@ -170,167 +191,113 @@ class LearnerForum:
             cleaned[prompt.id] = text.strip() if final else text
         return cleaned
 
-    def accept_agreement(self, own, index):
+    def accept_agreement(self, forum, person):
         """The learner accepts the ground rules (once; accepting again changes nothing)."""
-        if own.get("accepted_at"):
-            return []
-        own["accepted_at"] = self.now
-        return [("foorumi.agreement.accepted", {})]
-
-    def save_draft(self, own, index, answers):
-        """Drafts may be incomplete or over the word limit (never over the character bound);
-        they are kept until submit, where every limit applies."""
-        self._require_agreement(own)
-        if own.get("reflection"):
-            raise WrongStage(_("Your reflection is already submitted; edit it instead."))
-        cleaned = self._check_answers(answers, final=False)
-        own["draft"] = {**(own.get("draft") or {}), **cleaned}
+        if store.accept_agreement(forum, person.user_id, self.now):
+            return [("foorumi.agreement.accepted", {})]
         return []
 
-    def submit_reflection(self, own, index, answers, request_id):
-        """Submitting makes the reflection one post and puts the learner in line for a group."""
-        request_id = requests.valid_request_id(request_id)
-        if requests.earlier_result([own.get("reflection")], request_id):
-            return []
-        self._require_agreement(own)
-        if own.get("reflection"):
-            raise Conflict(_("Your reflection is already submitted; edit it instead."))
-        cleaned = self._check_answers(answers, final=True)
-        reflection = Reflection(
-            id="r" + self.new_id(), author=self.viewer.handle, answers=cleaned,
-            submitted_at=self.now, edited_at=None, request_id=request_id,
-        )
-        own["reflection"] = reflection.to_dict()
-        own["draft"] = {}
-        return [("foorumi.reflection.submitted", {"reflection_id": reflection.id})]
+    def save_draft(self, forum, person, answers):
+        """Drafts may be incomplete or over the word limit (never over the character bound);
+        they are kept until submit, where every limit applies."""
+        self._require_agreement(person)
+        if person.submitted_at is not None:
+            raise WrongStage(_("Your reflection is already submitted; edit it instead."))
+        cleaned = self._check_answers(answers, final=False)
+        self.private.draft = {**self.private.draft, **cleaned}
+        return []
 
-    def edit_reflection(self, own, index, answers):
+    def submit_reflection(self, forum, person, answers, request_id):
+        """Submitting makes the reflection one post and places the learner (group or pool)."""
+        request_id = requests.valid_request_id(request_id)
+        existing = store.my_reflection(forum, person)
+        if existing is not None and existing.request_id == request_id:
+            return []  # a retry: the first request's result stands
+        self._require_agreement(person)
+        cleaned = self._check_answers(answers, final=True)
+        reflection, created, changes = store.submit(
+            forum, person, cleaned, request_id, self.now, self.rules, self.new_id,
+        )
+        if not created:
+            return []
+        self.private.draft = {}
+        return [("foorumi.reflection.submitted", {"reflection_id": reflection.id})] + _roster_events(changes)
+
+    def edit_reflection(self, forum, person, answers):
         """The author may edit their submitted reflection; it is then shown as edited."""
-        if not own.get("reflection"):
+        if person.submitted_at is None:
             raise WrongStage(_("Submit your reflection before editing it."))
         cleaned = self._check_answers(answers, final=True)
-        reflection = Reflection.from_dict(own["reflection"])
-        if cleaned == reflection.answers:
-            return []
-        own["reflection"] = Reflection(
-            id=reflection.id, author=reflection.author, answers=cleaned,
-            submitted_at=reflection.submitted_at, edited_at=self.now, request_id=reflection.request_id,
-        ).to_dict()
-        return [("foorumi.reflection.edited", {"reflection_id": reflection.id})]
+        reflection, changed = store.edit_reflection(forum, person, cleaned, self.now)
+        if reflection is None:
+            raise WrongStage(_("Submit your reflection before editing it."))
+        return [("foorumi.reflection.edited", {"reflection_id": reflection.id})] if changed else []
 
-    def _visible_reflections(self, index):
-        """Reflection id -> author handle for the viewer's group (empty when not in one)."""
-        group = index.roster.group_of(self.viewer.handle)
-        if group is None:
-            return {}
-        return {index.reflections[m]: m for m in group.members if m in index.reflections}
-
-    def comment(self, own, index, reflection_id, text, request_id):
+    def comment(self, forum, person, reflection_id, text, request_id, reply_to=None):
         """A group member comments in a thread of their own group (post first, then read)."""
         request_id = requests.valid_request_id(request_id)
-        if requests.earlier_result(own.get("my_comments") or [], request_id):
+        if store.earlier_comment(forum, person, request_id):
             return []
-        if not own.get("reflection"):
+        if person.submitted_at is None:
             raise WrongStage(_("Submit your own reflection before commenting."))
-        if index.roster.group_of(self.viewer.handle) is None:
-            raise WrongStage(_("You are not in a group yet."))
-        if not isinstance(reflection_id, str) or reflection_id not in self._visible_reflections(index):
-            raise NotFound(_("There is no such reflection in your group."))
-        if index.is_hidden(reflection_id):
-            raise Conflict(_("This reflection was removed by a moderator."))
         text = check_text(text, MAX_COMMENT_CHARS, _("comment")).strip()
-        mine = list(own.get("my_comments") or [])
-        if len(mine) >= MAX_COMMENTS_PER_LEARNER:
-            raise TooLarge(_("You have reached the limit of %(limit)s comments."), limit=MAX_COMMENTS_PER_LEARNER)
-        item = Comment(
-            id="c" + self.new_id(), author=self.viewer.handle, reflection_id=reflection_id, text=text,
-            created_at=self.now, edited_at=None, request_id=request_id, helpful=False,
+        limit = (MAX_COMMENTS_PER_LEARNER, TooLarge(
+            _("You have reached the limit of %(limit)s comments."), limit=MAX_COMMENTS_PER_LEARNER))
+        comment_id, created = store.add_comment(
+            forum, person, reflection_id, text, request_id, self.now, self.new_id, reply_to=reply_to, limit=limit,
         )
-        own["my_comments"] = mine + [item.to_dict()]
-        return [("foorumi.comment.created", {"comment_id": item.id, "reflection_id": reflection_id})]
+        if not created:
+            return []
+        return [("foorumi.comment.created", {"comment_id": comment_id, "reflection_id": reflection_id})]
 
-    def edit_comment(self, own, index, comment_id, text):
+    def edit_comment(self, forum, person, comment_id, text):
         """The author may edit their own comment; it is then shown as edited."""
         text = check_text(text, MAX_COMMENT_CHARS, _("comment")).strip()
-        mine = [dict(c) for c in own.get("my_comments") or []]
-        for position, item in enumerate(mine):
-            if item.get("id") == comment_id:
-                if item.get("text") == text:
-                    return []
-                comment = Comment.from_dict(item)
-                mine[position] = Comment(
-                    id=comment.id, author=comment.author, reflection_id=comment.reflection_id, text=text,
-                    created_at=comment.created_at, edited_at=self.now, request_id=comment.request_id,
-                    helpful=comment.helpful,
-                ).to_dict()
-                own["my_comments"] = mine
-                return [("foorumi.comment.edited", {"comment_id": comment_id})]
-        raise NotFound(_("You have no such comment."))
+        if store.edit_comment(forum, person, comment_id, text, self.now):
+            return [("foorumi.comment.edited", {"comment_id": comment_id})]
+        return []
 
-    def mark_helpful(self, own, index, comment_id, helpful):
+    def mark_helpful(self, forum, person, comment_id, helpful):
         """The author of a reflection marks others' comments on it as helpful (or not)."""
         if not isinstance(helpful, bool):
             raise Invalid(_("helpful must be true or false."))
-        my_reflection = (own.get("reflection") or {}).get("id")
-        edge = index.edges.get(comment_id) if isinstance(comment_id, str) else None
-        if not my_reflection or not edge or edge[1] != my_reflection or edge[0] == self.viewer.handle:
-            raise NotFound(_("There is no such comment on your reflection."))
-        marks = [m for m in own.get("helpful_marks") or [] if m != comment_id]
-        if helpful:
-            marks.append(comment_id)
-        if marks == list(own.get("helpful_marks") or []):
-            return []
-        own["helpful_marks"] = marks
-        return [("foorumi.comment.helpful", {"comment_id": comment_id, "helpful": helpful})]
+        if store.set_helpful(forum, person, comment_id, helpful, self.now):
+            return [("foorumi.comment.helpful", {"comment_id": comment_id, "helpful": helpful})]
+        return []
 
-    def flag(self, own, index, item_id, reason):
+    def flag(self, forum, person, item_id, reason):
         """Anyone may flag another's reflection or comment in their group for staff."""
         reason = check_text(reason, MAX_FLAG_REASON_CHARS, _("reason")).strip()
-        visible = self._visible_reflections(index)
-        owner = index.owner_of(item_id) if isinstance(item_id, str) else None
-        target = item_id if item_id in visible else (index.edges.get(item_id) or [None, None])[1]
-        if owner is None or target not in visible:
-            raise NotFound(_("There is no such item in your group."))
-        if owner == self.viewer.handle:
-            raise Conflict(_("You cannot flag your own text."))
-        flags = [f for f in own.get("my_flags") or [] if f.get("item_id") != item_id]
-        if len(flags) >= MAX_FLAGS_PER_LEARNER:
-            raise TooLarge(_("You have reached the limit of %(limit)s flags."), limit=MAX_FLAGS_PER_LEARNER)
-        flags.append(Flag(item_id=item_id, reporter=self.viewer.handle, reason=reason, at=self.now).to_dict())
-        own["my_flags"] = flags
+        limit = (MAX_FLAGS_PER_LEARNER, TooLarge(
+            _("You have reached the limit of %(limit)s flags."), limit=MAX_FLAGS_PER_LEARNER))
+        store.flag(forum, person, item_id, reason, self.now, limit=limit)
         return [("foorumi.flagged", {"item_id": item_id})]
 
     # -- the learner's view ---------------------------------------------------------------
 
-    def required(self, index):
+    def required(self, group):
         """Comments required of the viewer: the setting, capped by what their group allows."""
-        group = index.roster.group_of(self.viewer.handle) if index else None
         if group is None:
             return self.config.comments_required
         return feedback.required_comments(self.config.comments_required, len(group.members))
 
-    def progress(self, own, index):
-        """The viewer's progress: what they gave comes from their own state alone."""
-        handle = self.viewer.handle
-        reflection_id = (own.get("reflection") or {}).get("id")
-        edges = [
-            feedback.CommentEdge(c["id"], handle, c["reflection_id"], "" if c["reflection_id"] != reflection_id else handle)
-            for c in own.get("my_comments") or []
-        ]
-        required = self.required(index)
-        if (own.get("published_grade") or 0) >= 1:
+    def progress(self, outcome):
+        """The viewer's progress: distinct peers' reflections they commented on."""
+        required = self.required(outcome.group)
+        if (self.private.published_grade or 0) >= 1:
             # A requirement once met stays met: a late joiner who makes the group larger
             # does not take back a completion (or a grade) already given.
-            required = min(required, len(feedback.commented_on(handle, edges)))
-        return feedback.progress(handle, bool(reflection_id), edges, required)
+            required = min(required, outcome.given)
+        submitted = outcome.reflection is not None
+        return feedback.Progress(
+            submitted=submitted, comments_given=outcome.given, comments_required=required,
+            complete=submitted and outcome.given >= required,
+        )
 
     def view(self, outcome, gettext):
         """The learner state of DESIGN.md for this viewer (nothing of other groups)."""
-        own, index = outcome.own, outcome.index
-        handle = self.viewer.handle
-        reflection = own.get("reflection") or None
-        group = index.roster.group_of(handle) if reflection else None
-        accepted = bool(own.get("accepted_at"))
+        person, reflection, group = outcome.person, outcome.reflection, outcome.group
+        accepted = bool(person.accepted_at)
         if reflection is None:
             stage = "agreement" if self.config.agreement_required and not accepted else "reflect"
         else:
@@ -343,111 +310,95 @@ class LearnerForum:
                 "items": [gettext(item) for item in self.config.agreement_items],
             },
             "prompts": [p.to_dict() for p in self.config.prompts],
-            "draft": dict(own.get("draft") or {}),
+            "draft": dict(self.private.draft or {}),
             "reflection": None,
             "group": None,
             "threads": [],
             "suggested": [],
-            "progress": self.progress(own, index).to_dict(),
+            "progress": self.progress(outcome).to_dict(),
             "pool": None,
             "identity": self.config.identity,
             "is_staff": self.viewer.is_staff,
         }
         if reflection:
             state["reflection"] = {
-                "id": reflection["id"],
-                "answers": dict(reflection.get("answers") or {}),
-                "submitted_at": reflection.get("submitted_at"),
-                "edited": bool(reflection.get("edited_at")),
-                "hidden": index.is_hidden(reflection["id"]),
+                "id": reflection.id,
+                "answers": dict(reflection.answers),
+                "submitted_at": reflection.submitted_at,
+                "edited": reflection.edited,
+                "hidden": reflection.hidden,
             }
         if stage == "pool":
-            waiting = [w.learner_id for w in index.roster.pool]
+            pool = outcome.pool
             state["pool"] = {
-                "waiting": len(waiting),
-                "position": waiting.index(handle) + 1 if handle in waiting else None,
+                "waiting": pool.waiting,
+                "position": pool.position,
                 "needed": self.config.min_group_size,
                 "timeout_hours": self.config.pool_timeout_hours,
             }
         if group:
-            self._group_view(state, own, index, group, gettext)
+            self._group_view(state, outcome, gettext)
         return state
 
-    def _person(self, index, group, member, gettext):
+    def _person(self, group, handle, gettext):
+        """How a member (by handle) is shown to this viewer."""
+        member_handles = [group.people[m].handle for m in group.members if m in group.people]
         if self.config.identity == "pseudonymous":
-            if member in group.members:
-                name = gettext("Participant %(number)s") % {"number": group.members.index(member) + 1}
+            if handle in member_handles:
+                name = gettext("Participant %(number)s") % {"number": member_handles.index(handle) + 1}
             else:
                 name = gettext("A former member")
         else:
-            name = (index.learners.get(member) or {}).get("n") or gettext("A participant")
-        return {"id": member, "name": name, "is_me": member == self.viewer.handle}
+            names = {p.handle: p.name for p in group.people.values()}
+            name = names.get(handle) or gettext("A participant")
+        return {"id": handle, "name": name, "is_me": handle == self.viewer.handle}
 
-    def _group_view(self, state, own, index, group, gettext):
-        handle = self.viewer.handle
-        position = next(i for i, g in enumerate(index.roster.groups) if g.id == group.id) + 1
+    def _group_view(self, state, outcome, gettext):
+        group, me = outcome.group, self.viewer.handle
+        members = [group.people[m].handle for m in group.members if m in group.people]
         state["group"] = {
-            "id": group.id,
-            "name": gettext("Group %(number)s") % {"number": position},
-            "members": [self._person(index, group, m, gettext) for m in group.members],
+            "id": group.uid,
+            "name": gettext("Group %(number)s") % {"number": group.number},
+            "members": [self._person(group, h, gettext) for h in members],
+            "version": group.version,
         }
-        authors = self._visible_reflections(index)
-        edges = [  # the comment edges of this group's threads, once
-            feedback.CommentEdge(cid, edge[0], edge[1], authors[edge[1]])
-            for cid, edge in index.edges.items()
-            if edge[1] in authors
-        ]
-        commenters = {edge.commenter for edge in edges}
-        states = {}
-
-        def state_of(member):
-            if member == handle:
-                return own
-            if member not in states:
-                username = (index.learners.get(member) or {}).get("u")
-                states[member] = self.peers.read(username) if username else {}
-            return states[member]
-
-        comments_by_reflection = {rid: [] for rid in authors}
-        for commenter in sorted(commenters | {handle}):
-            for item in state_of(commenter).get("my_comments") or []:
-                if item.get("reflection_id") in comments_by_reflection:
-                    comments_by_reflection[item["reflection_id"]].append(item)
-
+        authors = {r.id: r.author for r in group.reflections}
+        by_thread = {r.id: [] for r in group.reflections}
+        for comment in group.comments:
+            by_thread[comment.reflection_id].append(comment)
         threads = []
-        for member in group.members:
-            rid = index.reflections.get(member)
-            reflection = (state_of(member).get("reflection") or {}) if rid else {}
-            if not rid or reflection.get("id") != rid:
-                continue
-            hidden = index.is_hidden(rid)
-            mine = member == handle
-            helpful = set(state_of(member).get("helpful_marks") or [])
-            thread_comments = []
-            for item in sorted(comments_by_reflection[rid], key=lambda c: (c.get("created_at") or 0, c["id"])):
-                comment_hidden = index.is_hidden(item["id"])
-                own_comment = item.get("author") == handle
-                thread_comments.append({
-                    "id": item["id"],
-                    "author": self._person(index, group, item.get("author"), gettext),
-                    "text": item.get("text", "") if (own_comment or not comment_hidden) else "",
-                    "helpful": item["id"] in helpful,
-                    "hidden": comment_hidden,
-                    "edited": bool(item.get("edited_at")),
-                    "created_at": item.get("created_at"),
-                    "flagged": any(f.get("item_id") == item["id"] for f in own.get("my_flags") or []),
-                })
+        for reflection in group.reflections:
+            mine = reflection.author == me
+            thread_comments = [
+                {
+                    "id": c.id,
+                    "author": self._person(group, c.author, gettext),
+                    "text": c.text if (c.author == me or not c.hidden) else "",
+                    "helpful": c.helpful,
+                    "hidden": c.hidden,
+                    "edited": c.edited,
+                    "created_at": c.created_at,
+                    "reply_to": c.reply_to,
+                    "flagged": c.id in outcome.flags,
+                }
+                for c in by_thread[reflection.id]
+            ]
             threads.append({
-                "id": rid,
-                "reflection_id": rid,
-                "author": self._person(index, group, member, gettext),
-                "answers": dict(reflection.get("answers") or {}) if (mine or not hidden) else {},
-                "hidden": hidden,
-                "edited": bool(reflection.get("edited_at")),
-                "created_at": reflection.get("submitted_at"),
-                "flagged": any(f.get("item_id") == rid for f in own.get("my_flags") or []),
+                "id": reflection.id,
+                "reflection_id": reflection.id,
+                "author": self._person(group, reflection.author, gettext),
+                "answers": dict(reflection.answers) if (mine or not reflection.hidden) else {},
+                "hidden": reflection.hidden,
+                "edited": reflection.edited,
+                "created_at": reflection.submitted_at,
+                "flagged": reflection.id in outcome.flags,
                 "comments": thread_comments,
             })
         state["threads"] = threads
-        visible = {t["author"]["id"]: t["id"] for t in threads if not t["hidden"]}
-        state["suggested"] = feedback.suggestions(handle, group.members, visible, edges, self.required(index))
+        edges = [
+            feedback.CommentEdge(c.id, c.author, c.reflection_id, authors[c.reflection_id])
+            for c in group.comments
+            if c.reply_to is None
+        ]
+        visible = {r.author: r.id for r in group.reflections if not r.hidden}
+        state["suggested"] = feedback.suggestions(me, members, visible, edges, self.required(group))

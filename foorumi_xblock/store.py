@@ -1,111 +1,593 @@
-"""Storage: the learner's own state, the shared index, and peers' state, through the runtime.
+"""The repository: the forum's shared records in Foorumi's own tables, as plain data.
 
-- **Own state** (``Scope.user_state`` fields of the block) is authoritative for what a
-  learner writes; only that learner's requests write it.
-- **The shared index** (one ``Scope.user_state_summary`` field) holds ids only. In one
-  process its writes are serialised by a lock and always re-read fresh from field data, so
-  concurrent learners lose nothing; across processes it is repaired by ``merge_learner``.
-- **Peers' state** is read through a ``PeerStateReader``: the runtime's ``user_state``
-  service (LMS and workbench) or an in-memory fake in unit tests.
+The only module that imports the models (``models.py``) and the only place where
+transactions and row locks are taken (``docs/storage.md``):
+
+- ``transaction(fn)`` runs one learner or staff operation as one database transaction,
+  retried whole when the database reports a deadlock or a busy lock;
+- ``_change_roster`` is the one way to change who is in which group: it locks the forum row
+  (``select_for_update``), loads the groups and pool the decision needs, calls the pure
+  domain (``forum/groups.py``) and writes what it decided, so across any number of worker
+  processes a group forms exactly once and nobody is in two places. The forum row lock is
+  always the first lock such a transaction takes (no deadlock with the row locks that
+  comments take on their group);
+- what a learner adds is an insert; a retried request (same author and ``request_id``) hits
+  a unique constraint inside a savepoint and returns the first request's result.
+
+Functions take and return plain values and the domain's records (``forum/records.py``);
+learners are keyed by their anonymous user id, and shown to each other by a forum-local
+``handle``.
 """
-import threading
-from contextlib import contextmanager
+import time
+from dataclasses import dataclass, field
 
-#: The own-state field names and their empty values.
-OWN_FIELDS = {
-    "accepted_at": None,
-    "draft": {},
-    "reflection": {},
-    "my_comments": [],
-    "helpful_marks": [],
-    "my_flags": [],
-    "placement": {},
-    "published_grade": None,
-}
+from django.db import IntegrityError, OperationalError
+from django.db import transaction as _db_transaction
+from django.db.models import Count, F, Max, Subquery
 
-INDEX_FIELD = "forum_index"
+from .forum import groups as _groups
+from .forum.errors import Conflict, NotFound, WrongStage, _
+from .forum.records import Comment, Reflection
+from .models import Comment as _Comment
+from .models import Flag as _Flag
+from .models import Forum as _Forum
+from .models import GroupSet as _GroupSet
+from .models import HelpfulMark as _HelpfulMark
+from .models import Membership as _Membership
+from .models import Participant as _Participant
+from .models import PeerGroup as _PeerGroup
+from .models import Reflection as _Reflection
 
-#: Locks are striped: a fixed number, each shared by the keys that hash to it, so memory
-#: stays bounded however many learners and blocks a process serves. Two keys sharing a
-#: stripe only wait for each other; learner locks are always taken before index locks.
-_LEARNER_LOCKS = tuple(threading.RLock() for _ in range(256))
-_INDEX_LOCKS = tuple(threading.RLock() for _ in range(64))
-
-
-@contextmanager
-def learner_lock(block_id, username):
-    """Serialise one learner's requests on one block in this process (two tabs, retries)."""
-    with _LEARNER_LOCKS[hash((str(block_id), str(username))) % len(_LEARNER_LOCKS)]:
-        yield
+#: How often a learner's ``last_seen`` is written at most (seconds): a poll is not a write.
+LAST_SEEN_EVERY = 60
+#: Attempts of one operation when the database reports a deadlock or a busy lock.
+ATTEMPTS = 4
 
 
-@contextmanager
-def index_lock(block_id):
-    """Serialise read-modify-write of one block's shared index in this process."""
-    with _INDEX_LOCKS[hash(str(block_id)) % len(_INDEX_LOCKS)]:
-        yield
+# ----------------------------------------------------------------------- plain data
 
 
-class FieldStore:
-    """The adapter over an XBlock's fields and field data.
+@dataclass(frozen=True)
+class ForumRef:
+    """A forum's row ids: ``pk`` of the forum, ``group_set`` of its group set."""
 
-    Reads bypass the block's field cache so that a value is fresh once a lock is held;
-    writes go straight to field data and update the cache, so nothing is left dirty for
-    the runtime to write again later, outside the lock.
+    pk: int
+    group_set: int
+    usage_key: str
+
+
+@dataclass(frozen=True)
+class Person:
+    """A learner in one forum: ``user_id`` (anonymous id) is never sent to other learners."""
+
+    user_id: str
+    handle: str
+    name: str
+    accepted_at: float | None = None
+    submitted_at: float | None = None
+    waiting_since: float | None = None
+
+
+@dataclass(frozen=True)
+class GroupView:
+    """What a member's view of their group needs, loaded in a fixed number of queries.
+
+    ``members`` in join order; ``people`` maps user ids of members and of anyone who wrote
+    in the group's threads to their ``Person``; ``reflections`` and ``comments`` carry
+    handles as authors.
     """
 
-    def __init__(self, block):
-        self.block = block
-
-    def _read(self, name):
-        field = self.block.fields[name]
-        field_data = self.block._field_data  # pylint: disable=protected-access
-        if field_data.has(self.block, name):
-            return field.from_json(field_data.get(self.block, name))
-        return field.default
-
-    def _write_many(self, values):
-        block = self.block
-        field_data = block._field_data  # pylint: disable=protected-access
-        field_data.set_many(block, {name: block.fields[name].to_json(value) for name, value in values.items()})
-        cache = getattr(block, "_field_data_cache", None)
-        for name in values:
-            if cache is not None:
-                cache.pop(name, None)
-            block._dirty_fields.pop(block.fields[name], None)  # pylint: disable=protected-access
-
-    def read_own(self):
-        """The learner's own state as a dict of field name to (JSON) value."""
-        return {name: self._read(name) for name in OWN_FIELDS}
-
-    def write_own(self, changed):
-        """Write the changed own-state fields."""
-        if changed:
-            self._write_many(changed)
-
-    def read_index(self):
-        """The shared index as stored (a dict)."""
-        return self._read(INDEX_FIELD) or {}
-
-    def write_index(self, data):
-        """Replace the shared index."""
-        self._write_many({INDEX_FIELD: data})
+    uid: str
+    number: int
+    version: int
+    members: tuple = ()  # user ids
+    people: dict = field(default_factory=dict)
+    reflections: tuple = ()  # Reflection records, in members' order
+    comments: tuple = ()  # Comment records, oldest first
 
 
-class PeerStateReader:
-    """Reads other learners' own state (a dict of own-state fields) by username."""
+@dataclass(frozen=True)
+class Pool:
+    """The pool as one waiter sees it."""
 
-    def read(self, username):  # pragma: no cover - interface
-        raise NotImplementedError
+    waiting: int
+    position: int | None
+    oldest_since: float | None
 
 
-class UserStateServiceReader(PeerStateReader):
-    """Over the LMS ``user_state`` service (``get_state_as_dict(username, block_id)``)."""
+# ----------------------------------------------------------------------- transactions
 
-    def __init__(self, service, block_id):
-        self.service = service
-        self.block_id = str(block_id)
 
-    def read(self, username):
-        state = self.service.get_state_as_dict(username, self.block_id) or {}
-        return {name: state.get(name, empty) for name, empty in OWN_FIELDS.items()}
+def _retryable(error):
+    text = str(error).lower()
+    return any(sign in text for sign in ("deadlock", "database is locked", "lock wait timeout", "could not serialize"))
+
+
+def transaction(fn):
+    """Run ``fn()`` as one database transaction and return its result.
+
+    A deadlock or busy lock reported by the database rolls the whole attempt back and runs
+    it again (at most ``ATTEMPTS`` times); any other error rolls back and propagates, so an
+    operation that raises has changed nothing.
+    """
+    for attempt in range(ATTEMPTS):
+        try:
+            with _db_transaction.atomic():
+                return fn()
+        except OperationalError as error:
+            if attempt == ATTEMPTS - 1 or not _retryable(error):
+                raise
+            time.sleep(0.02 * (attempt + 1))
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+def lock_forum(forum):
+    """Lock the forum row until the transaction ends; must be the transaction's first lock."""
+    _Forum.objects.select_for_update().only("pk").get(pk=forum.pk)
+
+
+# ----------------------------------------------------------------------- forums and people
+
+
+def open_forum(usage_key, course_key, now):
+    """The forum of a block, created on first use (race-safe); returns a ``ForumRef``."""
+    usage_key, course_key = str(usage_key), str(course_key)
+    row = _Forum.objects.filter(usage_key=usage_key).values("pk", "group_set_id").first()
+    if row is None:
+        with _db_transaction.atomic():
+            group_set, _created = _GroupSet.objects.get_or_create(course_key=course_key, set_id="@" + usage_key[-99:])
+            forum, _created = _Forum.objects.get_or_create(
+                usage_key=usage_key, defaults={"course_key": course_key, "group_set": group_set, "created_at": now},
+            )
+        row = {"pk": forum.pk, "group_set_id": forum.group_set_id}
+    return ForumRef(pk=row["pk"], group_set=row["group_set_id"], usage_key=usage_key)
+
+
+def _person(row):
+    return Person(
+        user_id=row.user_id, handle=row.handle, name=row.display_name, accepted_at=row.accepted_at,
+        submitted_at=row.submitted_at, waiting_since=row.waiting_since,
+    )
+
+
+def enter(forum, user_id, handle, name, now):
+    """The learner's participant row, created on their first request (race-safe).
+
+    Keeps the display name current (learners see it in their group) and ``last_seen``
+    within ``LAST_SEEN_EVERY`` seconds, writing only when either is stale.
+    """
+    row = _Participant.objects.filter(forum_id=forum.pk, user_id=user_id).first()
+    if row is None:
+        try:
+            with _db_transaction.atomic():
+                row = _Participant.objects.create(
+                    forum_id=forum.pk, user_id=user_id, handle=handle, display_name=name[:255], last_seen=now,
+                )
+        except IntegrityError:  # the same learner's other tab created it first
+            row = _Participant.objects.get(forum_id=forum.pk, user_id=user_id)
+    changes = {}
+    if row.display_name != name[:255]:
+        changes["display_name"] = name[:255]
+    if now - row.last_seen >= LAST_SEEN_EVERY:
+        changes["last_seen"] = now
+    if changes:
+        _Participant.objects.filter(pk=row.pk).update(**changes)
+        for key, value in changes.items():
+            setattr(row, key, value)
+    return _person(row)
+
+
+def accept_agreement(forum, user_id, now):
+    """Record that the learner accepted the ground rules; True if this is the first time."""
+    return bool(_Participant.objects.filter(forum_id=forum.pk, user_id=user_id, accepted_at=None).update(accepted_at=now))
+
+
+# ----------------------------------------------------------------------- the roster
+
+
+def _group_rows(forum, below):
+    """The set's groups with fewer than ``below`` members, with their member ids."""
+    rows = list(
+        _PeerGroup.objects.filter(group_set_id=forum.group_set)
+        .annotate(size=Count("memberships"))
+        .filter(size__lt=below)
+        .order_by("id")
+        .values("pk", "uid", "created_at")
+    )
+    members = {}
+    for group_id, user_id in (
+        _Membership.objects.filter(group_id__in=[r["pk"] for r in rows]).order_by("id").values_list("group_id", "user_id")
+    ):
+        members.setdefault(group_id, []).append(user_id)
+    return rows, members
+
+
+def _change_roster(forum, fn, below, now):
+    """Lock the forum, load the groups below ``below`` members and the pool, apply ``fn``.
+
+    ``fn(roster)`` is a pure function of ``forum/groups.py`` returning ``(roster, changes)``;
+    groups at ``below`` members or more cannot be chosen by it, so they are left out. Its
+    changes are written here: memberships inserted, new groups created (numbered in their
+    set), pool entries set or cleared, and the version of every group that changed bumped.
+    ``now`` is the time of the request. Returns the changes.
+    """
+    lock_forum(forum)
+    rows, members = _group_rows(forum, below)
+    pool = tuple(
+        _groups.Waiter(user_id, since)
+        for user_id, since in _Participant.objects.filter(forum_id=forum.pk, waiting_since__isnull=False)
+        .order_by("waiting_since", "id").values_list("user_id", "waiting_since")
+    )
+    roster = _groups.Roster(
+        groups=tuple(_groups.Group(r["uid"], tuple(members.get(r["pk"], ())), r["created_at"]) for r in rows),
+        pool=pool,
+    )
+    after, changes = fn(roster)
+    if not changes and after == roster:
+        return changes
+    before_members = {g.id: set(g.members) for g in roster.groups}
+    pks = {r["uid"]: r["pk"] for r in rows}
+    number = (_PeerGroup.objects.filter(group_set_id=forum.group_set).aggregate(n=Max("number"))["n"] or 0)
+    touched = set()
+    for group in after.groups:
+        if group.id not in pks:
+            number += 1
+            pks[group.id] = _PeerGroup.objects.create(
+                uid=group.id, group_set_id=forum.group_set, number=number, created_at=group.created_at,
+                last_activity=group.created_at,
+            ).pk
+        added = [m for m in group.members if m not in before_members.get(group.id, set())]
+        if added:
+            # Memberships of learners who moved between groups are replaced, not duplicated.
+            _Membership.objects.filter(group_set_id=forum.group_set, user_id__in=added).delete()
+            _Membership.objects.bulk_create([
+                _Membership(group_set_id=forum.group_set, user_id=m, group_id=pks[group.id], joined_at=group.created_at)
+                for m in added
+            ])
+            touched.add(pks[group.id])
+    left = {g.id for g in roster.groups} - {g.id for g in after.groups}
+    touched.update(pks[uid] for uid in left)
+    waiting = {w.learner_id: w.since for w in after.pool}
+    placed = [w.learner_id for w in roster.pool if w.learner_id not in waiting]
+    if placed:
+        _Participant.objects.filter(forum_id=forum.pk, user_id__in=placed).update(waiting_since=None)
+    for waiter in after.pool:
+        if waiter.learner_id not in {w.learner_id for w in roster.pool}:
+            _Participant.objects.filter(forum_id=forum.pk, user_id=waiter.learner_id).update(waiting_since=waiter.since)
+    _bump(touched, now)
+    return changes
+
+
+def _bump(group_pks, now):
+    """Every member of these groups will see something new."""
+    for pk in sorted(group_pks):  # one order everywhere: no deadlock between two bumps
+        _PeerGroup.objects.filter(pk=pk).update(version=F("version") + 1, last_activity=now)
+
+
+def oldest_waiter(forum):
+    """When the longest-waiting learner of the forum's pool started waiting, or None."""
+    return (
+        _Participant.objects.filter(forum_id=forum.pk, waiting_since__isnull=False)
+        .order_by("waiting_since").values_list("waiting_since", flat=True).first()
+    )
+
+
+def apply_pool_timeout(forum, rules, now, new_id):
+    """Group the pool when anyone has waited ``pool_timeout_hours``; the changes made.
+
+    Checked without a lock first (one indexed query), so a forum with nobody overdue pays
+    nothing more; under the forum lock the pool is read again before deciding.
+    """
+    since = oldest_waiter(forum)
+    if since is None or now - since < rules.pool_timeout_seconds:
+        return []
+    return _change_roster(forum, lambda roster: _groups.expire(roster, now, rules, new_id), rules.max_group_size, now)
+
+
+def form_groups_now(forum, rules, now, new_id):
+    """Staff's "form groups now": everyone waiting is placed (see ``groups.form_now``)."""
+    return _change_roster(forum, lambda roster: _groups.form_now(roster, now, rules, new_id), rules.max_group_size, now)
+
+
+# ----------------------------------------------------------------------- reflections
+
+
+def _reflection(row, handle):
+    return Reflection(
+        id=row.uid, author=handle, answers=dict(row.answers or {}), submitted_at=row.submitted_at,
+        edited_at=row.edited_at, request_id=row.request_id, hidden=row.hidden,
+    )
+
+
+def my_reflection(forum, person):
+    """The learner's submitted reflection in this forum, or None."""
+    row = _Reflection.objects.filter(forum_id=forum.pk, author=person.user_id).first()
+    return _reflection(row, person.handle) if row else None
+
+
+def submit(forum, person, answers, request_id, now, rules, new_id):
+    """Submit the learner's reflection and place them (join a group or wait in the pool).
+
+    Returns ``(reflection, created, changes)``. A retry of the same ``request_id`` returns
+    the first reflection with ``created`` False and changes nothing; a submit with another
+    ``request_id`` when one exists raises Conflict. Runs under the forum lock.
+    """
+    lock_forum(forum)
+    existing = my_reflection(forum, person)
+    if existing is not None:
+        if existing.request_id == request_id:
+            return existing, False, []
+        raise Conflict(_("Your reflection is already submitted; edit it instead."))
+    row = _Reflection.objects.create(
+        uid="r" + new_id(), forum_id=forum.pk, author=person.user_id, answers=answers, request_id=request_id,
+        submitted_at=now,
+    )
+    _Participant.objects.filter(forum_id=forum.pk, user_id=person.user_id).update(submitted_at=now)
+    member = _Membership.objects.filter(group_set_id=forum.group_set, user_id=person.user_id).values_list("group_id", flat=True).first()
+    if member is not None:  # already in a group of the set: no pool, no wait
+        _bump({member}, now)
+        return _reflection(row, person.handle), True, []
+    changes = _change_roster(
+        forum, lambda roster: _groups.join(roster, person.user_id, now, rules, new_id), rules.group_size, now,
+    )
+    return _reflection(row, person.handle), True, changes
+
+
+def edit_reflection(forum, person, answers, now):
+    """Replace the learner's answers; returns the reflection (None if there is none) and
+    whether anything changed."""
+    row = _Reflection.objects.select_for_update().filter(forum_id=forum.pk, author=person.user_id).first()
+    if row is None:
+        return None, False
+    if row.answers == answers:
+        return _reflection(row, person.handle), False
+    row.answers, row.edited_at = answers, now
+    row.save(update_fields=["answers", "edited_at"])
+    _bump_group_of(forum, person.user_id, now)
+    return _reflection(row, person.handle), True
+
+
+def _group_pk_of(forum, user_id):
+    return _Membership.objects.filter(group_set_id=forum.group_set, user_id=user_id).values_list("group_id", flat=True).first()
+
+
+def _bump_group_of(forum, user_id, now):
+    group = _group_pk_of(forum, user_id)
+    if group is not None:
+        _bump({group}, now)
+
+
+# ----------------------------------------------------------------------- the group view
+
+
+def group_view(forum, person):
+    """The learner's group with its threads, or None when they are in no group.
+
+    A fixed number of indexed queries, whatever the size of the course: the membership,
+    the members, their participant rows, the reflections, the comments (with authors and
+    helpful marks).
+    """
+    membership = (
+        _Membership.objects.filter(group_set_id=forum.group_set, user_id=person.user_id)
+        .select_related("group").first()
+    )
+    if membership is None:
+        return None
+    group = membership.group
+    members = tuple(
+        _Membership.objects.filter(group_id=group.pk).order_by("id").values_list("user_id", flat=True)
+    )
+    reflections = list(
+        _Reflection.objects.filter(forum_id=forum.pk, author__in=members)
+    )
+    comments = list(
+        _Comment.objects.filter(reflection__in=[r.pk for r in reflections])
+        .select_related("reply_to", "helpful_mark").order_by("created_at", "id")
+    )
+    wanted = set(members) | {c.author for c in comments}
+    people = {
+        row.user_id: _person(row)
+        for row in _Participant.objects.filter(forum_id=forum.pk, user_id__in=wanted)
+    }
+
+    def handle(user_id):
+        found = people.get(user_id)
+        return found.handle if found else "?"
+
+    order = {m: i for i, m in enumerate(members)}
+    reflections.sort(key=lambda r: order.get(r.author, len(order)))
+    uids = {r.pk: r.uid for r in reflections}
+    return GroupView(
+        uid=group.uid, number=group.number, version=group.version, members=members, people=people,
+        reflections=tuple(_reflection(r, handle(r.author)) for r in reflections),
+        comments=tuple(
+            Comment(
+                id=c.uid, author=handle(c.author), reflection_id=uids[c.reflection_id], text=c.text,
+                created_at=c.created_at, edited_at=c.edited_at, request_id=c.request_id,
+                helpful=_has_mark(c), reply_to=c.reply_to.uid if c.reply_to_id else None, hidden=c.hidden,
+            )
+            for c in comments
+        ),
+    )
+
+
+def _has_mark(comment):
+    try:
+        return comment.helpful_mark is not None
+    except _HelpfulMark.DoesNotExist:
+        return False
+
+
+def pool_view(forum, person):
+    """How many wait in the pool and the learner's place in line."""
+    waiting = _Participant.objects.filter(forum_id=forum.pk, waiting_since__isnull=False)
+    count = waiting.count()
+    position = None
+    if person.waiting_since is not None:
+        position = waiting.filter(waiting_since__lt=person.waiting_since).count() + 1
+    return Pool(waiting=count, position=position, oldest_since=oldest_waiter(forum) if count else None)
+
+
+def comments_given(forum, person):
+    """Distinct reflections of others the learner has commented on (replies don't count)."""
+    return (
+        _Comment.objects.filter(forum_id=forum.pk, author=person.user_id, reply_to__isnull=True)
+        .exclude(reflection__author=person.user_id)
+        .values("reflection_id").distinct().count()
+    )
+
+
+def my_flags(forum, person):
+    """Ids of the items the learner has flagged in this forum."""
+    return set(_Flag.objects.filter(forum_id=forum.pk, flagger=person.user_id).values_list("item_uid", flat=True))
+
+
+# ----------------------------------------------------------------------- comments
+
+
+def _thread_in_group(forum, person, reflection_uid):
+    """The reflection row ``reflection_uid`` if its author is in the learner's group."""
+    group = _group_pk_of(forum, person.user_id)
+    if group is None:
+        return None, None
+    members = _Membership.objects.filter(group_id=group).values("user_id")
+    row = _Reflection.objects.filter(forum_id=forum.pk, uid=reflection_uid, author__in=Subquery(members)).first()
+    return row, group
+
+
+def earlier_comment(forum, person, request_id):
+    """The comment the learner's request ``request_id`` created earlier, or None."""
+    row = _Comment.objects.filter(forum_id=forum.pk, author=person.user_id, request_id=request_id).select_related("reflection").first()
+    return row.uid if row else None
+
+
+def add_comment(forum, person, reflection_uid, text, request_id, now, new_id, reply_to=None, limit=None):
+    """Insert a comment in a thread of the learner's group; returns ``(comment_id, created)``.
+
+    A retried ``request_id`` returns the first comment's id (also when the retry runs at
+    the same moment in another process: the unique constraint decides). Raises NotFound
+    for a thread (or ``reply_to`` comment) outside the learner's group, Conflict for a
+    hidden thread, and ``limit`` (an exception) when the learner already has too many.
+    """
+    earlier = earlier_comment(forum, person, request_id)
+    if earlier:
+        return earlier, False
+    reflection, group = _thread_in_group(forum, person, reflection_uid)
+    if group is None:
+        raise WrongStage(_("You are not in a group yet."))
+    if reflection is None:
+        raise NotFound(_("There is no such reflection in your group."))
+    if reflection.hidden:
+        raise Conflict(_("This reflection was removed by a moderator."))
+    parent = None
+    if reply_to is not None:
+        parent = _Comment.objects.filter(reflection_id=reflection.pk, uid=reply_to).values_list("pk", flat=True).first()
+        if parent is None:
+            raise NotFound(_("There is no such comment in this thread."))
+    if limit is not None and _Comment.objects.filter(forum_id=forum.pk, author=person.user_id).count() >= limit[0]:
+        raise limit[1]
+    uid = "c" + new_id()
+    try:
+        with _db_transaction.atomic():
+            _Comment.objects.create(
+                uid=uid, forum_id=forum.pk, reflection_id=reflection.pk, reply_to_id=parent, author=person.user_id,
+                text=text, request_id=request_id, created_at=now,
+            )
+    except IntegrityError:  # the same request, sent again at the same moment, won
+        earlier = earlier_comment(forum, person, request_id)
+        if earlier is None:
+            raise
+        return earlier, False
+    _bump({group}, now)
+    return uid, True
+
+
+def edit_comment(forum, person, comment_uid, text, now):
+    """Replace the text of the learner's own comment; returns whether anything changed."""
+    row = _Comment.objects.select_for_update().filter(forum_id=forum.pk, uid=comment_uid, author=person.user_id).first()
+    if row is None:
+        raise NotFound(_("You have no such comment."))
+    if row.text == text:
+        return False
+    row.text, row.edited_at = text, now
+    row.save(update_fields=["text", "edited_at"])
+    _bump_group_of(forum, person.user_id, now)
+    return True
+
+
+def set_helpful(forum, person, comment_uid, helpful, now):
+    """The reflection's author marks (or unmarks) another's comment on it as helpful.
+
+    Returns whether anything changed; NotFound for a comment not on the learner's own
+    reflection or written by the learner.
+    """
+    row = (
+        _Comment.objects.filter(forum_id=forum.pk, uid=comment_uid, reflection__author=person.user_id)
+        .exclude(author=person.user_id).values_list("pk", flat=True).first()
+    )
+    if row is None:
+        raise NotFound(_("There is no such comment on your reflection."))
+    if helpful:
+        _mark, created = _HelpfulMark.objects.get_or_create(comment_id=row, defaults={"marked_at": now})
+        changed = created
+    else:
+        changed = bool(_HelpfulMark.objects.filter(comment_id=row).delete()[0])
+    if changed:
+        _bump_group_of(forum, person.user_id, now)
+    return changed
+
+
+def flag(forum, person, item_uid, reason, now, limit=None):
+    """Flag a reflection or comment of the learner's group for staff (again: new reason).
+
+    NotFound for an item outside the group, Conflict for the learner's own text.
+    """
+    group = _group_pk_of(forum, person.user_id)
+    members = _Membership.objects.filter(group_id=group).values("user_id") if group else None
+    owner = None
+    if members is not None:
+        owner = (
+            _Reflection.objects.filter(forum_id=forum.pk, uid=item_uid, author__in=Subquery(members))
+            .values_list("author", flat=True).first()
+            or _Comment.objects.filter(forum_id=forum.pk, uid=item_uid, reflection__author__in=Subquery(members))
+            .values_list("author", flat=True).first()
+        )
+    if owner is None:
+        raise NotFound(_("There is no such item in your group."))
+    if owner == person.user_id:
+        raise Conflict(_("You cannot flag your own text."))
+    updated = _Flag.objects.filter(item_uid=item_uid, flagger=person.user_id).update(reason=reason, flagged_at=now)
+    if updated:
+        return False
+    if limit is not None and _Flag.objects.filter(forum_id=forum.pk, flagger=person.user_id).count() >= limit[0]:
+        raise limit[1]
+    try:
+        with _db_transaction.atomic():
+            _Flag.objects.create(forum_id=forum.pk, item_uid=item_uid, flagger=person.user_id, reason=reason, flagged_at=now)
+    except IntegrityError:  # the same flag from another tab at the same moment
+        _Flag.objects.filter(item_uid=item_uid, flagger=person.user_id).update(reason=reason, flagged_at=now)
+        return False
+    return True
+
+
+# ----------------------------------------------------------------------- retirement
+
+
+def retire_user(user_ids):
+    """Blank the names and texts of the learner(s) with these anonymous ids, in every forum.
+
+    Their rows stay (groups keep their shape, other learners' threads keep their place);
+    display names, answers, comments and flag reasons become empty. Returns counts.
+    """
+    user_ids = [str(u) for u in user_ids if u]
+
+    def run():
+        return {
+            "participants": _Participant.objects.filter(user_id__in=user_ids).update(display_name=""),
+            "reflections": _Reflection.objects.filter(author__in=user_ids).update(answers={}),
+            "comments": _Comment.objects.filter(author__in=user_ids).update(text=""),
+            "flags": _Flag.objects.filter(flagger__in=user_ids).update(reason=""),
+        }
+
+    return transaction(run) if user_ids else {"participants": 0, "reflections": 0, "comments": 0, "flags": 0}
+

@@ -123,13 +123,20 @@ def _stop(proc):
 def pytest_configure(config):
     """Configure Django once for this test process: the workbench settings over a temp var dir.
 
-    Template rendering (``ResourceLoader.render_django_template``) and the in-process
-    workbench runtime tests both need it; servers started by ``workbench`` get their own.
+    Template rendering (``ResourceLoader.render_django_template``), the repository's tables
+    and the in-process workbench runtime tests need it; servers started by ``workbench``
+    get their own database.
     """
     import tempfile  # pylint: disable=import-outside-toplevel
 
     import django  # pylint: disable=import-outside-toplevel
 
+    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+
     os.environ.setdefault("FOORUMI_VAR_DIR", tempfile.mkdtemp(prefix="foorumi-tests-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)
+    os.environ.pop("WORKBENCH_DATABASES", None)
     django.setup()
+    # The in-process tests (runtime, store) share one sqlite database with Foorumi's tables;
+    # each forum they make has a usage key of its own, so nothing leaks between tests.
+    call_command("migrate", run_syncdb=True, verbosity=0)

@@ -1,9 +1,11 @@
 """A runtime-level harness: one Foorumi block, many learners, shared field data.
 
 Each learner gets their own runtime (own user service) over one key-value store, as the
-LMS gives each request its own runtime over one database. Peers' state is read through a
-``user_state`` service over the same store, with the LMS's signature.
+LMS gives each request its own runtime over one database. The forum's shared records go
+to Foorumi's tables in the test database (``conftest.py``); every harness is a forum with a
+usage key of its own.
 """
+import itertools
 import json
 
 from webob import Request
@@ -12,30 +14,13 @@ from xblock.runtime import DictKeyValueStore, KeyValueStore, KvsFieldData, NullI
 from xblock.test.tools import TestRuntime
 
 from foorumi_xblock.block import FoorumiXBlock
-from foorumi_xblock.store import OWN_FIELDS
-from foorumi_xblock.workbench.services import WorkbenchUserService
+from foorumi_xblock.workbench.services import WorkbenchUserService, anonymous_id_for
 
 #: Course staff in the workbench user service (ids starting with "staff"): may author.
 AUTHOR = "staff_author"
-USAGE_ID = "demo.foorumi.d0.u0"
 DEF_ID = "demo.foorumi.d0"
-
-
-class KvsUserStateService:
-    """``get_state_as_dict(username, block_id)`` over a ``DictKeyValueStore``."""
-
-    def __init__(self, kvs):
-        self.kvs = kvs
-        self.reads = 0
-
-    def get_state_as_dict(self, username, block_id):
-        self.reads += 1
-        state = {}
-        for name in OWN_FIELDS:
-            key = KeyValueStore.Key(scope=Scope.user_state, user_id=username, block_scope_id=block_id, field_name=name)
-            if self.kvs.has(key):
-                state[name] = self.kvs.get(key)
-        return state
+PRIVATE_FIELDS = ("draft", "published_grade", "placement")
+_FORUMS = itertools.count(1)
 
 
 class HarnessRuntime(TestRuntime):
@@ -46,7 +31,6 @@ class HarnessRuntime(TestRuntime):
             "field-data": KvsFieldData(harness.kvs),
             "user": WorkbenchUserService(user_id),
             "i18n": NullI18nService(),
-            "user_state": harness.user_state,
         })
         self.harness = harness
         self.learner = user_id
@@ -69,7 +53,7 @@ class ForumHarness:
 
     def __init__(self, **settings):
         self.kvs = DictKeyValueStore()
-        self.user_state = KvsUserStateService(self.kvs)
+        self.usage_id = f"demo.foorumi.d0.u{next(_FORUMS)}"
         self.events = []
         self.now = 1_800_000_000.0
         author = self.block(AUTHOR)
@@ -80,7 +64,7 @@ class ForumHarness:
     def block(self, user_id):
         """A fresh block instance for ``user_id`` (as a new request would get)."""
         runtime = HarnessRuntime(self, user_id)
-        block = runtime.construct_xblock_from_class(FoorumiXBlock, ScopeIds(user_id, "foorumi", DEF_ID, USAGE_ID))
+        block = runtime.construct_xblock_from_class(FoorumiXBlock, ScopeIds(user_id, "foorumi", DEF_ID, self.usage_id))
         block.clock = lambda: self.now
         return block
 
@@ -101,14 +85,19 @@ class ForumHarness:
         assert status == 200, (handler, status, payload)
         return payload
 
-    def own(self, user_id):
-        """A learner's stored own state."""
-        return self.user_state.get_state_as_dict(user_id, USAGE_ID)
+    def private(self, user_id):
+        """A learner's private state as the runtime stored it (draft, grade published)."""
+        state = {}
+        for name in PRIVATE_FIELDS:
+            key = KeyValueStore.Key(scope=Scope.user_state, user_id=user_id, block_scope_id=self.usage_id, field_name=name)
+            if self.kvs.has(key):
+                state[name] = self.kvs.get(key)
+        return state
 
-    def index(self):
-        """The stored shared index."""
-        key = KeyValueStore.Key(scope=Scope.user_state_summary, user_id=None, block_scope_id=USAGE_ID, field_name="forum_index")
-        return self.kvs.get(key) if self.kvs.has(key) else {}
+    @staticmethod
+    def anonymous_id(user_id):
+        """The anonymous id the workbench user service gives ``user_id`` (rows are keyed by it)."""
+        return anonymous_id_for(user_id)
 
     def answers(self, words=12):
         """Answers that satisfy every prompt of the block's configuration."""
@@ -124,3 +113,31 @@ class ForumHarness:
     def events_named(self, name, user_id=None):
         """The data of published events of one type (optionally of one learner)."""
         return [data for uid, event, data in self.events if event == name and (user_id is None or uid == user_id)]
+
+    # -- the forum's rows (tests look at the tables directly; the package never does) ------
+    def records(self):
+        """Every row of this forum in Foorumi's tables, as plain dicts per table."""
+        from foorumi_xblock import models  # pylint: disable=import-outside-toplevel
+
+        forum = models.Forum.objects.filter(usage_key=self.usage_id).first()
+        if forum is None:
+            return {}
+        rows = {
+            "forum": list(models.Forum.objects.filter(pk=forum.pk).values()),
+            "participants": list(models.Participant.objects.filter(forum=forum).order_by("id").values()),
+            "groups": list(models.PeerGroup.objects.filter(group_set_id=forum.group_set_id).order_by("id").values()),
+            "memberships": list(models.Membership.objects.filter(group_set_id=forum.group_set_id).order_by("id").values()),
+            "reflections": list(models.Reflection.objects.filter(forum=forum).order_by("id").values()),
+            "comments": list(models.Comment.objects.filter(forum=forum).order_by("id").values()),
+            "helpful": list(models.HelpfulMark.objects.filter(comment__forum=forum).order_by("id").values()),
+            "flags": list(models.Flag.objects.filter(forum=forum).order_by("id").values()),
+        }
+        return rows
+
+    def hide(self, item_id, hidden=True):
+        """Hide (or restore) a reflection or comment as a moderator would."""
+        from foorumi_xblock import models  # pylint: disable=import-outside-toplevel
+
+        changed = models.Reflection.objects.filter(uid=item_id).update(hidden=hidden)
+        changed += models.Comment.objects.filter(uid=item_id).update(hidden=hidden)
+        assert changed == 1, item_id

@@ -36,11 +36,19 @@ def test_the_wheel_carries_templates_static_files_translations_and_the_entry_poi
         "foorumi_xblock/static/css/foorumi.css",
         "foorumi_xblock/translations/fi/LC_MESSAGES/text.mo",
         "foorumi_xblock/workbench/scenarios/1_esimiesfoorumi.xml",
+        "foorumi_xblock/apps.py",
+        "foorumi_xblock/models.py",
+        "foorumi_xblock/migrations/0001_initial.py",
+        "foorumi_xblock/management/commands/foorumi_retire_user.py",
     ):
         assert needed in names, needed
     assert not any(name.startswith(("tests/", "foorumi_xblock/tests")) for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-    assert "foorumi = foorumi_xblock.block:FoorumiXBlock" in zipfile.ZipFile(wheel).read(entry_points).decode()
+    declared = zipfile.ZipFile(wheel).read(entry_points).decode()
+    assert "foorumi = foorumi_xblock.block:FoorumiXBlock" in declared
+    # The plugin app, so that the LMS and Studio install it and migrate its tables.
+    for group in ("[lms.djangoapp]", "[cms.djangoapp]"):
+        assert f"{group}\nfoorumi = foorumi_xblock.apps:FoorumiConfig" in declared
 
 
 def test_the_wheel_installs_into_a_fresh_venv_and_the_xblock_loads_from_it(wheel, tmp_path):

@@ -1,13 +1,14 @@
 """The workbench pieces Foorumi ships, inside the real workbench runtime (in process).
 
-The user service's staff rule and identity attributes, and the ``user_state`` service
-reading another learner's state with the LMS's signature, over the workbench's database.
+The user service's staff rule and identity attributes, and two learners meeting through
+Foorumi's tables in the workbench's database (no ``user_state`` service needed).
 """
 import json
 
 import pytest
 from webob import Request
 
+from foorumi_xblock.block import FoorumiXBlock
 from foorumi_xblock.workbench.services import WorkbenchUserService, anonymous_id_for, display_name_for, is_staff_id
 
 
@@ -61,19 +62,13 @@ def test_the_workbench_runtime_gives_foorumi_its_services(workbench_db):
     block = runtime.get_block(usage_id)
     assert block.viewer().is_staff is True
     assert WorkbenchRuntime("anna").get_block(usage_id).viewer().is_staff is False
-    assert runtime.service(block, "user_state") is not None
+    assert FoorumiXBlock.service_declaration("user_state") is None  # the tables replaced it
 
 
-def test_user_state_reads_another_learners_state(workbench_db):
-    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
-
+def test_two_workbench_learners_meet_through_foorumis_tables(workbench_db):
     usage_id = workbench_db["foorumi.2"].usage_id  # pseudonymous, groups from 2, no agreement
     status, state = handle(usage_id, "wb_anna", "submit_reflection", {"answers": {"challenge": "Aikataulut ovat tiukkoja."}, "request_id": "a1"})
     assert status == 200 and state["stage"] == "pool"
-    service = WorkbenchRuntime("wb_ben").service(WorkbenchRuntime("wb_ben").get_block(usage_id), "user_state")
-    anna = service.get_state_as_dict("wb_anna", str(usage_id))
-    assert anna["reflection"]["answers"] == {"challenge": "Aikataulut ovat tiukkoja."}
-    assert service.get_state_as_dict("nobody", str(usage_id)) == {}
     status, state = handle(usage_id, "wb_ben", "submit_reflection", {"answers": {"challenge": "Palaute on vaikeaa."}, "request_id": "b1"})
     assert status == 200 and state["stage"] == "group"
     texts = sorted(t["answers"]["challenge"] for t in state["threads"])

@@ -9,7 +9,7 @@ from .errors import Conflict, ForumError, Invalid, NotAllowed, NotFound, TooLarg
 from .feedback import (CommentEdge, Progress, comments_received, needs_feedback, progress,
                        required_comments, suggestions)
 from .groups import (Group, GroupFormed, GroupRules, LeftAlone, Merged, Moved, Placed, Roster,
-                     Waiter, Waiting, expire, form_now, join, move, rebalance, restore,
+                     Waiter, Waiting, expire, form_now, join, move, rebalance,
                      waiting_since)
 from .records import (MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS,
                       MAX_REASON_CHARS, Comment, Flag, Member, ModerationDecision, Reflection,

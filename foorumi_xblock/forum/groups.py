@@ -505,29 +505,6 @@ def _dissolve_one(groups: list[Group], rules: GroupRules) -> list[Change] | None
     return None
 
 
-def restore(roster: Roster, learner_id: str, group_id: str,
-            now: float) -> tuple[Roster, list[Change]]:
-    """Repair an index entry lost to a concurrent write: the learner's own state says they
-    were placed in ``group_id``, which is authoritative, so a learner in no group, or back
-    in the pool through a stale write, goes into ``group_id`` (recreated at ``now`` if it
-    vanished); a learner in a group changes nothing.
-
-    A learner lost from the pool is repaired by calling ``join`` again.
-    """
-    if roster.group_of(learner_id) is not None:
-        return roster, []
-    if roster.is_waiting(learner_id):
-        roster = replace(roster, pool=tuple(w for w in roster.pool if w.learner_id != learner_id))
-    group = roster.group(group_id)
-    if group is None:
-        group = Group(id=group_id, members=(learner_id,), created_at=now)
-        return replace(roster, groups=roster.groups + (group,)), [
-            GroupFormed(group_id, group.members)]
-    groups = tuple(replace(g, members=g.members + (learner_id,)) if g.id == group_id else g
-                   for g in roster.groups)
-    return replace(roster, groups=groups), [Placed(learner_id, group_id)]
-
-
 def changes_to_dicts(changes: Iterable[Change]) -> list[dict]:
     """The JSON-able form of a list of change records."""
     return [change.to_dict() for change in changes]

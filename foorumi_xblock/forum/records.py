@@ -1,7 +1,7 @@
 """Typed records of what learners and staff write, and the bounds on their text.
 
-Each record converts to the plain JSON kept in XBlock fields (``to_dict``) and back
-(``from_dict``). Data read back from storage is checked: a malformed record raises
+Each record converts to plain JSON (``to_dict``) and back (``from_dict``); the store
+builds them from its tables. Data read back from storage is checked: a malformed record raises
 Invalid; optional keys may be missing. Text is stored as typed (never escaped, never
 truncated); it is escaped when shown.
 """
@@ -122,6 +122,7 @@ class Reflection:
     submitted_at: float = 0.0
     edited_at: float | None = None
     request_id: str | None = None
+    hidden: bool = False
 
     @property
     def edited(self) -> bool:
@@ -132,7 +133,7 @@ class Reflection:
         """JSON-able form with every field."""
         return {"id": self.id, "author": self.author, "answers": dict(self.answers),
                 "submitted_at": self.submitted_at, "edited_at": self.edited_at,
-                "request_id": self.request_id}
+                "request_id": self.request_id, "hidden": self.hidden}
 
     @classmethod
     def from_dict(cls, data) -> "Reflection":
@@ -148,13 +149,14 @@ class Reflection:
         return cls(id=read_str(data, "id", what), author=read_str(data, "author", what),
                    answers=dict(answers), submitted_at=read_number(data, "submitted_at", what),
                    edited_at=read_number(data, "edited_at", what, optional=True),
-                   request_id=read_str(data, "request_id", what, optional=True))
+                   request_id=read_str(data, "request_id", what, optional=True),
+                   hidden=read_bool(data, "hidden", what))
 
 
 @dataclass(frozen=True)
 class Comment:
-    """A comment in the thread of reflection ``reflection_id``; ``helpful`` is the
-    reflection author's mark."""
+    """A comment in the thread of reflection ``reflection_id`` (``reply_to``: the comment
+    it answers there, if any); ``helpful`` is the reflection author's mark."""
 
     id: str
     author: str
@@ -164,6 +166,8 @@ class Comment:
     edited_at: float | None = None
     request_id: str | None = None
     helpful: bool = False
+    reply_to: str | None = None
+    hidden: bool = False
 
     @property
     def edited(self) -> bool:
@@ -175,7 +179,7 @@ class Comment:
         return {"id": self.id, "author": self.author, "reflection_id": self.reflection_id,
                 "text": self.text, "created_at": self.created_at,
                 "edited_at": self.edited_at, "request_id": self.request_id,
-                "helpful": self.helpful}
+                "helpful": self.helpful, "reply_to": self.reply_to, "hidden": self.hidden}
 
     @classmethod
     def from_dict(cls, data) -> "Comment":
@@ -189,7 +193,9 @@ class Comment:
                    created_at=read_number(data, "created_at", what),
                    edited_at=read_number(data, "edited_at", what, optional=True),
                    request_id=read_str(data, "request_id", what, optional=True),
-                   helpful=read_bool(data, "helpful", what))
+                   helpful=read_bool(data, "helpful", what),
+                   reply_to=read_str(data, "reply_to", what, optional=True),
+                   hidden=read_bool(data, "hidden", what))
 
 
 @dataclass(frozen=True)

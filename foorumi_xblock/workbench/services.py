@@ -1,12 +1,10 @@
-"""Workbench stand-ins for the LMS's ``user`` and ``user_state`` services.
+"""Workbench stand-ins for the LMS's ``user`` and ``i18n`` services.
 
 The workbench's own user service knows nothing of staff or anonymous ids. Here ids that
-start with ``staff`` are course staff, every id has a display name and a stable
-anonymous id, and ``user_state`` reads another learner's state the way the LMS's
-``UserStateService.get_state_as_dict(username, block_id)`` does.
+start with ``staff`` are course staff, and every id has a display name and a stable
+anonymous id, as the LMS gives one per user and course.
 """
 import hashlib
-import json
 import warnings
 
 from xblock.reference.user_service import UserService, XBlockUser
@@ -64,32 +62,6 @@ class WorkbenchUserService(UserService):
             "edx-platform.is_authenticated": uid is not None,
         })
         return user
-
-
-class WorkbenchUserStateService:
-    """``get_state_as_dict(username, block_id)`` over the workbench's state table.
-
-    Reads only: a learner's row is never created or changed here.
-    """
-
-    runtime = None
-
-    def get_state_as_dict(self, username, block_id):
-        """The user_state fields of ``block_id`` for ``username``, ``{}`` when none."""
-        from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
-
-        record = (
-            XBlockState.objects.filter(scope="usage", scope_id=str(block_id), user_id=str(username))
-            .only("state")
-            .first()
-        )
-        if record is None:
-            return {}
-        try:
-            state = json.loads(record.state)
-        except ValueError:
-            return {}
-        return state if isinstance(state, dict) else {}
 
 
 class WorkbenchI18nService:

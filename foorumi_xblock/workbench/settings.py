@@ -1,8 +1,9 @@
 """Workbench settings for developing Foorumi: ``DJANGO_SETTINGS_MODULE=foorumi_xblock.workbench.settings``.
 
-Extends the xblock-sdk's own settings with: a sqlite database under ``var/`` (or
-``WORKBENCH_DATABASES``), the request's language (``Accept-Language: fi`` gives Finnish),
-the workbench user and user_state services Foorumi needs, and no sample XBlocks.
+Extends the xblock-sdk's own settings with: Foorumi's plugin app (its tables), a sqlite
+database under ``var/`` (or ``WORKBENCH_DATABASES``, JSON, e.g. MariaDB or PostgreSQL), the
+request's language (``Accept-Language: fi`` gives Finnish), the workbench user and i18n
+services, and no sample XBlocks.
 """
 import json
 import os
@@ -22,10 +23,18 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.path.join(VAR_DIR, "workbench.db"),
-            # Concurrent learners in one process: wait for the write lock instead of failing.
-            "OPTIONS": {"timeout": 30},
+            # Concurrent writers take the write lock when their transaction starts and wait
+            # for it (up to ``timeout`` seconds) instead of failing half-way.
+            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
         }
     }
+
+if any(db.get("ENGINE") == "django.db.backends.mysql" for db in DATABASES.values()):
+    import pymysql  # pure-Python driver for MariaDB/MySQL: nothing to compile
+
+    pymysql.install_as_MySQLdb()
+
+INSTALLED_APPS = [*_base.INSTALLED_APPS, "foorumi_xblock.apps.FoorumiConfig"]
 
 LOGGING = dict(_base.LOGGING)
 LOGGING["handlers"] = dict(_base.LOGGING["handlers"])
@@ -42,7 +51,6 @@ WORKBENCH = dict(_base.WORKBENCH)
 WORKBENCH["services"] = dict(
     _base.WORKBENCH["services"],
     user="foorumi_xblock.workbench.services.WorkbenchUserService",
-    user_state="foorumi_xblock.workbench.services.WorkbenchUserStateService",
     i18n="foorumi_xblock.workbench.services.WorkbenchI18nService",
 )
 

@@ -8,7 +8,7 @@ import pytest
 from foorumi_xblock.forum.errors import Conflict, Invalid, NotFound
 from foorumi_xblock.forum.groups import (
     Group, GroupFormed, GroupRules, LeftAlone, Merged, Moved, Placed, Roster, Waiter, Waiting,
-    expire, form_now, join, move, rebalance, restore, split_sizes, waiting_since)
+    expire, form_now, join, move, rebalance, split_sizes, waiting_since)
 
 RULES = GroupRules(group_size=5, min_group_size=3, max_group_size=7, pool_timeout_hours=24)
 HOUR = 3600.0
@@ -281,34 +281,6 @@ def test_rebalance_keeps_learner_ids_so_their_posts_move_with_them():
     roster, _ = rebalance(roster_of(5, 2), RULES, ids())
     assert roster.group_of("b1").id == "g1"
     assert roster.group_of("b2").id == "g1"
-
-
-# ---------------------------------------------------------------------- restore
-
-
-def test_restore_puts_a_lost_learner_back_into_their_group():
-    roster, changes = restore(roster_of(3), "lost", "g1", 10.0)
-    assert roster.group("g1").members[-1] == "lost"
-    assert changes == [Placed("lost", "g1")]
-
-
-def test_restore_recreates_a_group_that_vanished():
-    roster, changes = restore(roster_of(3), "lost", "gone", 10.0)
-    assert roster.group("gone") == Group("gone", ("lost",), 10.0)
-    assert changes == [GroupFormed("gone", ("lost",))]
-
-
-@pytest.mark.parametrize("learner", ["a1", "b2"])
-def test_restore_changes_nothing_for_a_learner_in_a_group(learner):
-    before = roster_of(3, 3, pool=("w1",))
-    assert restore(before, learner, "g1", 10.0) == (before, [])
-
-
-def test_restore_takes_a_placed_learner_that_a_stale_write_put_back_in_the_pool_to_their_group():
-    roster, changes = restore(roster_of(3, 3, pool=("w1", "w2")), "w1", "g2", 10.0)
-    assert roster.group("g2").members[-1] == "w1"
-    assert [w.learner_id for w in roster.pool] == ["w2"]
-    assert changes == [Placed("w1", "g2")]
 
 
 # ----------------------------------------------------------------------- storage

@@ -7,8 +7,7 @@ from hypothesis import given, strategies as st
 
 from foorumi_xblock.forum.errors import Conflict, NotFound
 from foorumi_xblock.forum.groups import (
-    Group, GroupRules, LeftAlone, Roster, Waiter, expire, form_now, join, move, rebalance,
-    restore)
+    Group, GroupRules, LeftAlone, Roster, Waiter, expire, form_now, join, move, rebalance)
 
 
 def ids(prefix="g"):
@@ -162,7 +161,6 @@ operations = st.lists(st.one_of(
     st.tuples(st.just("expire"), st.integers(0, 30)),
     st.tuples(st.just("move"), st.integers(0, 40), st.integers(0, 10), st.booleans()),
     st.tuples(st.just("rebalance"), st.just(0)),
-    st.tuples(st.just("lose_and_restore"), st.integers(0, 40)),
 ), max_size=60)
 
 
@@ -186,23 +184,10 @@ def apply(operations_, rules):
                 roster, changes = move(roster, f"l{learner}", group_id, rules, override)
             except (NotFound, Conflict) as error:
                 changes = [type(error).__name__]
-        elif kind == "rebalance":
-            roster, changes = rebalance(roster, rules, new_id)
         else:
-            roster, changes = _lose_and_restore(roster, f"l{operation[1]}", now)
+            roster, changes = rebalance(roster, rules, new_id)
         log.append(changes)
     return roster, log, joined
-
-
-def _lose_and_restore(roster, learner, now):
-    """A concurrent write loses ``learner``'s index entry; their next request restores it."""
-    group = roster.group_of(learner)
-    if group is None:
-        return roster, []
-    lost = Roster(groups=tuple(
-        Group(g.id, tuple(m for m in g.members if m != learner), g.created_at)
-        for g in roster.groups), pool=roster.pool)
-    return restore(lost, learner, group.id, now)
 
 
 @given(group_rules(), operations)

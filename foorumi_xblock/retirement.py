@@ -1,0 +1,39 @@
+"""User retirement: a retired learner's names and texts are blanked in every forum.
+
+``store.retire_user`` does the work for anonymous user ids; this module finds those ids
+for a platform user and connects to the LMS's retirement signal (``USER_RETIRE_LMS_MISC``)
+when the platform is there to import it. Anywhere else, the management command
+``foorumi_retire_user <anonymous id>...`` does the same.
+"""
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def anonymous_ids_of(user):
+    """Every course-specific anonymous id the LMS ever gave ``user`` (empty outside it)."""
+    try:
+        from common.djangoapps.student.models import AnonymousUserId  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return []
+    return list(AnonymousUserId.objects.filter(user=user).values_list("anonymous_user_id", flat=True))
+
+
+def retire_platform_user(sender, user=None, **kwargs):  # pylint: disable=unused-argument
+    """Receiver of the LMS's ``USER_RETIRE_LMS_MISC``: blank this user's names and texts."""
+    from . import store  # pylint: disable=import-outside-toplevel
+
+    if user is None:
+        return
+    counts = store.retire_user(anonymous_ids_of(user))
+    log.info("Foorumi retired user %s: %s", getattr(user, "id", "?"), counts)
+
+
+def connect_lms_signal():
+    """Connect the receiver where the LMS's retirement signal can be imported; True if so."""
+    try:
+        from openedx.core.djangoapps.user_api.accounts.signals import USER_RETIRE_LMS_MISC  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        return False
+    USER_RETIRE_LMS_MISC.connect(retire_platform_user, dispatch_uid="foorumi_retire_user")
+    return True
