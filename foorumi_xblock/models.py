@@ -38,18 +38,23 @@ class Forum(models.Model):
 class PeerGroup(models.Model):
     """A small group of a group set. ``version`` counts every change its members would see.
 
+    ``size`` is its number of members, kept by the roster writer under the forum lock, so
+    that placement finds the groups with room through an index, not by counting them all.
+
     .. no_pii:
     """
 
     uid = models.CharField(max_length=32, unique=True)
     group_set = models.ForeignKey(GroupSet, on_delete=models.CASCADE, related_name="groups")
     number = models.PositiveIntegerField()  # "Group 3": the third group formed in the set
+    size = models.PositiveIntegerField(default=0)
     created_at = models.FloatField()
     version = models.PositiveBigIntegerField(default=0)
     last_activity = models.FloatField(null=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["group_set", "number"], name="foorumi_group_number_unique")]
+        indexes = [models.Index(fields=["group_set", "size"], name="foorumi_groups_with_room")]
 
 
 class Membership(models.Model):

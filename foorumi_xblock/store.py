@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, OperationalError
 from django.db import transaction as _db_transaction
-from django.db.models import Count, F, Max, Subquery
+from django.db.models import F, Max, Subquery
 
 from .forum import groups as _groups
 from .forum.errors import Conflict, NotFound, WrongStage, _
@@ -188,9 +188,7 @@ def accept_agreement(forum, user_id, now):
 def _group_rows(forum, below):
     """The set's groups with fewer than ``below`` members, with their member ids."""
     rows = list(
-        _PeerGroup.objects.filter(group_set_id=forum.group_set)
-        .annotate(size=Count("memberships"))
-        .filter(size__lt=below)
+        _PeerGroup.objects.filter(group_set_id=forum.group_set, size__lt=below)
         .order_by("id")
         .values("pk", "uid", "created_at")
     )
@@ -241,12 +239,15 @@ def _change_roster(forum, fn, below, now):
             # Memberships of learners who moved between groups are replaced, not duplicated.
             _Membership.objects.filter(group_set_id=forum.group_set, user_id__in=added).delete()
             _Membership.objects.bulk_create([
-                _Membership(group_set_id=forum.group_set, user_id=m, group_id=pks[group.id], joined_at=group.created_at)
+                _Membership(group_set_id=forum.group_set, user_id=m, group_id=pks[group.id], joined_at=now)
                 for m in added
             ])
+        if set(group.members) != before_members.get(group.id):
             touched.add(pks[group.id])
-    left = {g.id for g in roster.groups} - {g.id for g in after.groups}
-    touched.update(pks[uid] for uid in left)
+            _PeerGroup.objects.filter(pk=pks[group.id]).update(size=len(group.members))
+    gone = [pks[uid] for uid in {g.id for g in roster.groups} - {g.id for g in after.groups}]
+    if gone:  # emptied by a move: the domain dropped it
+        _PeerGroup.objects.filter(pk__in=gone, memberships__isnull=True).delete()
     waiting = {w.learner_id: w.since for w in after.pool}
     placed = [w.learner_id for w in roster.pool if w.learner_id not in waiting]
     if placed:

@@ -24,8 +24,13 @@ else:
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": os.path.join(VAR_DIR, "workbench.db"),
             # Concurrent writers take the write lock when their transaction starts and wait
-            # for it (up to ``timeout`` seconds) instead of failing half-way.
-            "OPTIONS": {"timeout": 30, "transaction_mode": "IMMEDIATE"},
+            # for it (up to ``timeout`` seconds) instead of failing half-way; with a
+            # write-ahead log, readers never wait for a writer.
+            "OPTIONS": {
+                "timeout": 30,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            },
         }
     }
 

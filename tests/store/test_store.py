@@ -1,0 +1,216 @@
+"""The repository (``store.py``) over a real database: placement, cost, retries, retirement.
+
+These run on the test process's sqlite database (``conftest.py``); the same functions run
+under several worker processes on MariaDB and PostgreSQL in ``tests/multiprocess``.
+"""
+import itertools
+import threading
+import uuid
+
+import pytest
+from django.core.management import call_command
+from django.db import connection, reset_queries
+from django.test.utils import CaptureQueriesContext
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from foorumi_xblock import models, store
+from foorumi_xblock.forum.errors import Conflict
+from foorumi_xblock.forum.groups import GroupRules
+from harness import ForumHarness
+
+_FORUMS = itertools.count(1)
+RULES = GroupRules(group_size=4, min_group_size=3, max_group_size=6, pool_timeout_hours=24)
+
+
+def new_forum():
+    return store.open_forum(f"store-test.foorumi.{uuid.uuid4().hex}", "course-v1:Foo+Bar+Baz", 0.0)
+
+
+def ids():
+    counter = itertools.count(1)
+    return lambda: f"{uuid.uuid4().hex[:6]}{next(counter)}"
+
+
+def person(forum, name, now=0.0):
+    return store.enter(forum, f"anon-{name}", f"m{name[:15]}", name.title(), now)
+
+
+def submit(forum, name, now, rules=RULES, new_id=None):
+    who = person(forum, name, now)
+    return store.transaction(
+        lambda: store.submit(forum, who, {"p": "text"}, f"req-{name}", now, rules, new_id or ids())
+    )
+
+
+def places(forum):
+    """Every submitter's place: ``{user_id: group pk or "pool"}``, asserting each has one."""
+    submitters = set(
+        models.Participant.objects.filter(forum_id=forum.pk, submitted_at__isnull=False).values_list("user_id", flat=True)
+    )
+    waiting = set(
+        models.Participant.objects.filter(forum_id=forum.pk, waiting_since__isnull=False).values_list("user_id", flat=True)
+    )
+    members = dict(models.Membership.objects.filter(group_set_id=forum.group_set).values_list("user_id", "group_id"))
+    assert not waiting & set(members), "someone is both waiting and in a group"
+    assert waiting | set(members) == submitters, "someone who submitted is nowhere, or someone is somewhere without submitting"
+    return {**members, **{w: "pool" for w in waiting}}
+
+
+# -- placement through the store ---------------------------------------------------------
+
+
+def test_the_third_submitter_forms_a_group_and_the_fourth_joins_it():
+    forum = new_forum()
+    for number, name in enumerate(["anna", "ben"]):
+        submit(forum, name, float(number))
+    assert set(places(forum).values()) == {"pool"}
+    submit(forum, "cai", 2.0)
+    submit(forum, "dora", 3.0)
+    where = places(forum)
+    assert len(set(where.values())) == 1 and "pool" not in where.values()
+    group = models.PeerGroup.objects.get(pk=next(iter(where.values())))
+    assert group.number == 1 and group.version >= 2
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(
+    sizes=st.tuples(st.integers(1, 4), st.integers(0, 3), st.integers(0, 3)).map(
+        lambda t: (t[0], t[0] + t[1], t[0] + t[1] + t[2])),
+    steps=st.lists(st.one_of(
+        st.tuples(st.just("submit"), st.integers(0, 30)),
+        st.tuples(st.just("wait"), st.integers(0, 30)),
+        st.tuples(st.just("form_now"), st.just(0)),
+    ), max_size=40),
+)
+def test_any_interleaving_of_placements_leaves_every_submitter_in_exactly_one_place(sizes, steps):
+    rules = GroupRules(min_group_size=sizes[0], group_size=sizes[1], max_group_size=sizes[2], pool_timeout_hours=24)
+    forum, now, new_id = new_forum(), 0.0, ids()
+    for kind, value in steps:
+        now += 60.0
+        if kind == "submit":
+            who = person(forum, f"l{value}", now)
+            try:
+                store.transaction(lambda: store.submit(forum, who, {"p": "x"}, "r", now, rules, new_id))
+            except Conflict:  # cannot happen: same learner, same request id
+                raise
+        elif kind == "wait":
+            now += value * 3600.0
+            store.transaction(lambda: store.apply_pool_timeout(forum, rules, now, new_id))
+        else:
+            store.transaction(lambda: store.form_groups_now(forum, rules, now, new_id))
+        where = places(forum)
+        sizes_now = {}
+        for place in where.values():
+            sizes_now[place] = sizes_now.get(place, 0) + 1
+        for place, size in sizes_now.items():
+            if place != "pool":
+                assert size <= rules.max_group_size
+        assert sizes_now.get("pool", 0) < max(rules.min_group_size, 2) or not any(p != "pool" for p in sizes_now)
+
+
+def test_a_retried_submit_returns_the_first_and_another_request_id_is_a_conflict():
+    forum = new_forum()
+    first, created, _changes = submit(forum, "anna", 1.0)
+    again, created_again, _changes = submit(forum, "anna", 2.0)
+    assert created and not created_again and again.id == first.id
+    who = person(forum, "anna")
+    with pytest.raises(Conflict):
+        store.transaction(lambda: store.submit(forum, who, {"p": "x"}, "another", 3.0, RULES, ids()))
+    assert models.Reflection.objects.filter(forum_id=forum.pk).count() == 1
+
+
+def test_a_comment_retried_from_two_threads_at_once_is_stored_once():
+    forum = new_forum()
+    for number, name in enumerate(["anna", "ben", "cai"]):
+        submit(forum, name, float(number))
+    anna, ben = person(forum, "anna"), person(forum, "ben")
+    target = store.my_reflection(forum, ben).id
+    barrier, results = threading.Barrier(2), []
+
+    def send():
+        barrier.wait()
+        try:
+            results.append(store.transaction(
+                lambda: store.add_comment(forum, anna, target, "Kiitos", "same-request", 5.0, ids())))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=send) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert len(results) == 2 and results[0][0] == results[1][0]
+    assert sorted(created for _uid, created in results) == [False, True]
+    assert models.Comment.objects.filter(forum_id=forum.pk).count() == 1
+
+
+# -- the cost of a learner's request -------------------------------------------------------
+
+
+def seeded_harness(learners):
+    """A forum (through the block) whose ``learners`` submitted, seeded through the store."""
+    harness = ForumHarness(group_size=5, min_group_size=3, max_group_size=7, comments_required=2, agreement_required=False)
+    harness.ok("learner0", "state")  # the forum row, with the block's usage key
+    forum = store.open_forum(harness.usage_id, "workbench", harness.now)
+    rules = GroupRules(group_size=5, min_group_size=3, max_group_size=7, pool_timeout_hours=24)
+    new_id = ids()
+    for number in range(1, learners):
+        name = f"learner{number}"
+        who = store.enter(forum, harness.anonymous_id(name), f"m{number:015d}", name, harness.now)
+        store.transaction(lambda: store.submit(forum, who, {"origin": "sana " * 20}, "seed", harness.now, rules, new_id))
+    harness.submit("learner0")
+    return harness
+
+
+def queries_of_state(harness, user):
+    harness.ok(user, "state")  # warm: anything created on a first visit exists now
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        state = harness.ok(user, "state")
+    assert state["stage"] == "group"
+    return len(captured.captured_queries)
+
+
+def test_a_state_request_costs_the_same_queries_at_10_and_at_2000_learners():
+    small = queries_of_state(seeded_harness(10), "learner0")
+    large = queries_of_state(seeded_harness(2000), "learner0")
+    assert small == large, (small, large)
+    assert small <= 16
+
+
+# -- retirement ------------------------------------------------------------------------------
+
+
+def test_retiring_a_learner_blanks_their_names_and_texts_in_every_forum():
+    harness = ForumHarness(group_size=3, min_group_size=3, max_group_size=4, comments_required=1, agreement_required=False)
+    for user in ("anna", "ben", "cai"):
+        harness.submit(user)
+    state = harness.ok("anna", "state")
+    bens = next(t for t in state["threads"] if t["author"]["name"] == "Ben")
+    harness.ok("anna", "comment", {"reflection_id": bens["id"], "text": "Anna kirjoitti tämän", "request_id": "c1"})
+    harness.ok("anna", "flag", {"item_id": bens["id"], "reason": "Annan syy"})
+    call_command("foorumi_retire_user", harness.anonymous_id("anna"), stdout=open("/dev/null", "w", encoding="utf-8"))
+    ben = harness.ok("ben", "state")
+    text = str(ben)
+    assert "Anna" not in text and "sana" in text  # Ben's own words stay
+    records = harness.records()
+    assert [c["text"] for c in records["comments"]] == [""]
+    assert [f["reason"] for f in records["flags"]] == [""]
+    anna_row = next(p for p in records["participants"] if p["user_id"] == harness.anonymous_id("anna"))
+    assert anna_row["display_name"] == ""
+    assert len(ben["group"]["members"]) == 3  # the group keeps its shape
+
+
+def test_the_retirement_receiver_finds_nothing_to_import_outside_the_lms():
+    from foorumi_xblock import retirement  # pylint: disable=import-outside-toplevel
+
+    assert retirement.connect_lms_signal() is False
+    assert retirement.anonymous_ids_of(object()) == []
+
+
+# -- migrations -------------------------------------------------------------------------------
+
+
+def test_the_models_and_the_committed_migrations_agree():
+    call_command("makemigrations", "foorumi", "--check", "--dry-run", verbosity=0)
