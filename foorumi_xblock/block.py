@@ -355,10 +355,14 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     @api_handler
     def comment(self, data):
-        """Comment in a thread of one's own group; a retried ``request_id`` creates nothing twice."""
+        """Comment in a thread of one's own group (or reply to a comment there with ``reply_to``);
+        a retried ``request_id`` creates nothing twice."""
+        reply_to = data.get("reply_to")
+        if reply_to is not None and not isinstance(reply_to, str):
+            raise Invalid(_("%(field)s must be text."), field="reply_to")
         return self._run(
             "comment", reflection_id=text_field(data, "reflection_id"), text=text_field(data, "text"),
-            request_id=data.get("request_id"),
+            request_id=data.get("request_id"), reply_to=reply_to,
         )
 
     @api_handler

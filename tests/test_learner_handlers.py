@@ -167,6 +167,24 @@ def test_replies_in_my_own_thread_do_not_count_toward_progress(forum):
     assert state["progress"]["comments_given"] == 0
 
 
+def test_a_reply_sits_under_its_comment_and_never_counts_toward_progress(forum):
+    states = grouped(forum)
+    bens = thread_of(states["anna"], name="Ben")
+    cais = thread_of(states["anna"], name="Cai")
+    state = forum.ok("cai", "comment", {"reflection_id": bens["id"], "text": "Cain palaute", "request_id": "c1"})
+    first = thread_of(state, name="Ben")["comments"][0]
+    state = forum.ok("anna", "comment", {"reflection_id": bens["id"], "text": "Vastaus Cailie", "request_id": "r1", "reply_to": first["id"]})
+    replies = [c for c in thread_of(state, name="Ben")["comments"] if c["reply_to"] == first["id"]]
+    assert [c["text"] for c in replies] == ["Vastaus Cailie"]
+    assert state["progress"]["comments_given"] == 0  # a reply is not feedback
+    assert bens["id"] in state["suggested"]  # Ben's reflection still needs Anna's feedback
+    for bad in ("c-nope", first["id"] + "x"):
+        assert forum.call("anna", "comment", {"reflection_id": bens["id"], "text": "x", "request_id": "r2", "reply_to": bad})[0] == 404
+    # A comment of another thread is not something to reply to here.
+    assert forum.call("anna", "comment", {"reflection_id": cais["id"], "text": "x", "request_id": "r3", "reply_to": first["id"]})[0] == 404
+    assert forum.call("anna", "comment", {"reflection_id": bens["id"], "text": "x", "request_id": "r4", "reply_to": 7})[0] == 400
+
+
 def test_two_comments_complete_the_forum_and_publish_completion_once(forum):
     states = grouped(forum)
     others = [t for t in states["anna"]["threads"] if not t["author"]["is_me"]]
