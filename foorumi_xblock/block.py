@@ -53,17 +53,26 @@ def json_response(payload, status=200):
     return Response(json.dumps(payload), status=status, content_type="application/json", charset="utf-8")
 
 
-def api_handler(func):
+def api_handler(func=None, *, staff=False):
     """A POST JSON handler: bounded body, a JSON object in, JSON out, typed errors as statuses.
 
     Errors are ``{"error": "<translated message>", **details}`` with 400/403/404/409/413
     (and 405 for a method other than POST); a handler that raises has changed nothing.
+    With ``staff=True`` the caller's course-staff role is checked first, before anything of
+    the request is read: everyone else gets 403.
     """
+    if func is None:
+        return functools.partial(api_handler, staff=staff)
 
     @XBlock.handler
     @functools.wraps(func)
     def wrapper(self, request, suffix=""):
         gettext = self.gettext
+        viewer = self.viewer()
+        if not viewer.authenticated:  # the LMS's no-auth handler route: nobody to act as
+            return json_response({"error": gettext("Please sign in first.")}, 403)
+        if staff and not viewer.is_staff:
+            return json_response({"error": gettext("Only course staff may do this.")}, 403)
         if request.method != "POST":
             return json_response({"error": gettext("Method must be POST")}, 405)
         if (request.content_length or 0) > MAX_BODY_BYTES or len(request.body) > MAX_BODY_BYTES:
@@ -163,13 +172,15 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         username = attrs.get("edx-platform.username") or str(self.scope_ids.user_id)
         anonymous = attrs.get("edx-platform.anonymous_user_id") or username
         digest = hashlib.sha256(f"{self.scope_ids.usage_id}:{anonymous}".encode()).hexdigest()
+        authenticated = bool(attrs.get("edx-platform.is_authenticated"))
         from .learner import Viewer  # pylint: disable=import-outside-toplevel  (see forum())
         return Viewer(
             handle="m" + digest[:15],
             username=username,
             name=getattr(user, "full_name", None) or username,
-            is_staff=bool(attrs.get("edx-platform.user_is_staff")),
+            is_staff=authenticated and bool(attrs.get("edx-platform.user_is_staff") or attrs.get("edx-platform.user_is_global_staff")),
             user_id=str(anonymous),
+            authenticated=authenticated,
         )
 
     def config(self):
@@ -208,6 +219,23 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             self.runtime.publish(self, name, data)
         return forum.view(outcome, self.gettext)
 
+    def staff_forum(self):
+        """This request's staff operations (the caller's role is checked by the handler)."""
+        from .staff import StaffForum  # pylint: disable=import-outside-toplevel  (see forum())
+
+        user_service = self.runtime.service(self, "user")
+        lookup = getattr(user_service, "get_user_by_anonymous_id", None)
+
+        def username_of(anonymous_id):
+            user = lookup(anonymous_id) if callable(lookup) else None
+            return getattr(user, "username", None)
+
+        return StaffForum(
+            config=self.config(), viewer=self.viewer(), now=self.clock(), new_id=lambda: uuid.uuid4().hex[:12],
+            usage_key=self.scope_ids.usage_id, course_key=self.course_key(), username_of=functools.lru_cache(None)(username_of),
+            gettext=self.gettext,
+        )
+
     # -- views -------------------------------------------------------------------------------
     def _fragment(self, template, context, script=None, init=None, css="static/css/foorumi.css"):
         fragment = Fragment(loader.render_django_template(template, context, i18n_service=self.runtime.service(self, "i18n")))
@@ -221,6 +249,8 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         """The learner's forum; the JS module renders the state and keeps it fresh."""
         gettext = self.gettext
         context = {"display_name": gettext(self.display_name), "intro": self.intro}
+        if not self.viewer().authenticated:
+            return self._fragment("templates/student.html", {**context, "notice": gettext("Please sign in to take part in this forum.")})
         try:
             state = self._run()
         except ForumError as error:  # e.g. settings imported from OLX that break a rule
@@ -308,6 +338,10 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         current = {name: getattr(self, name) for name in forum_config.FIELD_NAMES}
         cfg = forum_config.ForumConfig.from_fields({**current, **known})
         problems = forum_config.validate(cfg)
+        if self.identity == "pseudonymous" and cfg.identity == "named" and self._anyone_submitted():
+            problems.append(forum_config.Problem(
+                "identity", _("Learners have already written here under pseudonyms; showing their names now "
+                              "would reveal who wrote what. Keep pseudonyms, or use a new forum.")))
         if problems:
             raise Invalid(
                 _("The forum was not saved: please correct the marked fields."),
@@ -317,6 +351,11 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             if name in known:
                 setattr(self, name, value)
         return {"result": "success", "values": cfg.to_fields()}
+
+    def _anyone_submitted(self):
+        from . import store  # pylint: disable=import-outside-toplevel  (see forum())
+
+        return store.any_submitted(self.scope_ids.usage_id)
 
     def validate_field_data(self, validation, data):
         """Studio's validation: every rule of ``forum/config.py``, one message each."""
@@ -379,6 +418,56 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     def flag(self, data):
         """Flag another's reflection or comment in one's group for staff."""
         return self._run("flag", item_id=text_field(data, "item_id"), reason=text_field(data, "reason"))
+
+    # -- staff handlers (DESIGN.md "Handler API"): the role is checked before the input ------
+    @api_handler(staff=True)
+    def staff_report(self, data):
+        """Participation, group health, the pool, flags and decisions."""
+        return self.staff_forum().report()
+
+    @api_handler(staff=True)
+    def staff_group(self, data):
+        """Any group's threads, hidden items included and marked."""
+        return self.staff_forum().group(data.get("group_id"))
+
+    @api_handler(staff=True)
+    def moderate(self, data):
+        """Hide or restore a reflection or comment, with a reason; returns the fresh report."""
+        staff = self.staff_forum()
+        staff.moderate(data.get("item_id"), data.get("action"), data.get("reason", ""))
+        self.runtime.publish(self, "foorumi.moderated", {"item_id": data.get("item_id"), "action": data.get("action")})
+        return staff.report()
+
+    @api_handler(staff=True)
+    def form_groups(self, data):
+        """Place everyone waiting in the pool now; returns the fresh report."""
+        staff = self.staff_forum()
+        changes = staff.form_groups()
+        self.runtime.publish(self, "foorumi.groups.formed_now", {"changes": len(changes)})
+        return staff.report()
+
+    @api_handler(staff=True)
+    def move_learner(self, data):
+        """Move a learner into another group (their reflection and comments go along)."""
+        staff = self.staff_forum()
+        staff.move(data.get("learner_id"), data.get("group_id"))
+        self.runtime.publish(self, "foorumi.learner.moved", {"group_id": data.get("group_id")})
+        return staff.report()
+
+    @XBlock.handler
+    def export_csv(self, request, suffix=""):
+        """Participation as CSV (GET; ``?include_text=1`` adds the answers); staff only."""
+        if not self.viewer().is_staff:  # anonymous callers are never staff
+            return json_response({"error": self.gettext("Only course staff may do this.")}, 403)
+        if request.method != "GET":
+            return json_response({"error": self.gettext("Method must be GET")}, 405)
+        include_text = request.GET.get("include_text") == "1"
+        body = self.staff_forum().export_csv(include_text=include_text)
+        response = Response(body.encode("utf-8"), content_type="text/csv", charset="utf-8")
+        name = "foorumi-participation-with-texts.csv" if include_text else "foorumi-participation.csv"
+        response.headers["Content-Disposition"] = f'attachment; filename="{name}"'
+        response.headers["Cache-Control"] = "no-store"
+        return response
 
     # -- OLX ---------------------------------------------------------------------------------
     @classmethod

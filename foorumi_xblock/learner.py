@@ -36,6 +36,7 @@ class Viewer:
     name: str
     is_staff: bool = False
     user_id: str = ""
+    authenticated: bool = True
 
 
 @dataclass
@@ -327,6 +328,8 @@ class LearnerForum:
                 "submitted_at": reflection.submitted_at,
                 "edited": reflection.edited,
                 "hidden": reflection.hidden,
+                # The author is told why a moderator hid it; nobody else sees the reason.
+                "hidden_reason": group.reasons.get(reflection.id, "") if group else "",
             }
         if stage == "pool":
             pool = outcome.pool
@@ -376,6 +379,7 @@ class LearnerForum:
                     "text": c.text if (c.author == me or not c.hidden) else "",
                     "helpful": c.helpful,
                     "hidden": c.hidden,
+                    "hidden_reason": group.reasons.get(c.id, "") if c.author == me else "",
                     "edited": c.edited,
                     "created_at": c.created_at,
                     "reply_to": c.reply_to,
@@ -389,6 +393,7 @@ class LearnerForum:
                 "author": self._person(group, reflection.author, gettext),
                 "answers": dict(reflection.answers) if (mine or not reflection.hidden) else {},
                 "hidden": reflection.hidden,
+                "hidden_reason": group.reasons.get(reflection.id, "") if mine else "",
                 "edited": reflection.edited,
                 "created_at": reflection.submitted_at,
                 "flagged": reflection.id in outcome.flags,

@@ -117,6 +117,7 @@ class Reflection(models.Model):
     submitted_at = models.FloatField()
     edited_at = models.FloatField(null=True)
     hidden = models.BooleanField(default=False)
+    hidden_reason = models.TextField(blank=True)  # the moderator's reason, shown to the author
 
     class Meta:
         # One reflection per learner and forum: a retried or concurrent submit finds it.
@@ -141,6 +142,7 @@ class Comment(models.Model):
     created_at = models.FloatField()
     edited_at = models.FloatField(null=True)
     hidden = models.BooleanField(default=False)
+    hidden_reason = models.TextField(blank=True)  # the moderator's reason, shown to the author
 
     class Meta:
         # A retried request (same author and request id) creates nothing twice.

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 from django.db import IntegrityError, OperationalError
 from django.db import transaction as _db_transaction
-from django.db.models import F, Max, Subquery
+from django.db.models import Count, F, Max, Subquery
 
 from .forum import groups as _groups
 from .forum.errors import Conflict, NotFound, WrongStage, _
@@ -34,6 +34,7 @@ from .models import Forum as _Forum
 from .models import GroupSet as _GroupSet
 from .models import HelpfulMark as _HelpfulMark
 from .models import Membership as _Membership
+from .models import ModerationDecision as _ModerationDecision
 from .models import Participant as _Participant
 from .models import PeerGroup as _PeerGroup
 from .models import Reflection as _Reflection
@@ -84,6 +85,7 @@ class GroupView:
     people: dict = field(default_factory=dict)
     reflections: tuple = ()  # Reflection records, in members' order
     comments: tuple = ()  # Comment records, oldest first
+    reasons: dict = field(default_factory=dict)  # hidden item id -> the moderator's reason
 
 
 @dataclass(frozen=True)
@@ -306,6 +308,11 @@ def my_reflection(forum, person):
     return _reflection(row, person.handle) if row else None
 
 
+def any_submitted(usage_key):
+    """Whether anyone has submitted a reflection in the forum of this block."""
+    return _Reflection.objects.filter(forum__usage_key=str(usage_key)).exists()
+
+
 def submit(forum, person, answers, request_id, now, rules, new_id):
     """Submit the learner's reflection and place them (join a group or wait in the pool).
 
@@ -365,16 +372,17 @@ def group_view(forum, person):
     """The learner's group with its threads, or None when they are in no group.
 
     A fixed number of indexed queries, whatever the size of the course: the membership,
-    the members, their participant rows, the reflections, the comments (with authors and
-    helpful marks).
+    the members, their reflections, the comments (with replies and helpful marks joined),
+    and the participant rows of everyone who wrote there.
     """
     membership = (
         _Membership.objects.filter(group_set_id=forum.group_set, user_id=person.user_id)
         .select_related("group").first()
     )
-    if membership is None:
-        return None
-    group = membership.group
+    return _load_group(forum, membership.group) if membership else None
+
+
+def _load_group(forum, group):
     members = tuple(
         _Membership.objects.filter(group_id=group.pk).order_by("id").values_list("user_id", flat=True)
     )
@@ -409,6 +417,8 @@ def group_view(forum, person):
             )
             for c in comments
         ),
+        reasons={r.uid: r.hidden_reason for r in reflections if r.hidden}
+        | {c.uid: c.hidden_reason for c in comments if c.hidden},
     )
 
 
@@ -569,6 +579,123 @@ def flag(forum, person, item_uid, reason, now, limit=None):
         _Flag.objects.filter(item_uid=item_uid, flagger=person.user_id).update(reason=reason, flagged_at=now)
         return False
     return True
+
+
+# ----------------------------------------------------------------------- staff
+
+
+def staff_group(forum, group_uid):
+    """Any group of the forum's set, hidden items included (staff only); NotFound if none."""
+    group = _PeerGroup.objects.filter(group_set_id=forum.group_set, uid=group_uid).first()
+    if group is None:
+        raise NotFound(_("There is no such group."))
+    return _load_group(forum, group)
+
+
+def moderate(forum, item_uid, hide, reason, by, now):
+    """Hide (or restore) a reflection or comment of the forum and log the decision.
+
+    The decision log is append-only: every call adds a row, even one that changes nothing.
+    Returns whether the item's visibility changed; NotFound for an item not in the forum.
+    """
+    target = _Reflection.objects.filter(forum_id=forum.pk, uid=item_uid).values_list("author", "hidden").first()
+    model = _Reflection
+    if target is None:
+        target = _Comment.objects.filter(forum_id=forum.pk, uid=item_uid).values_list("reflection__author", "hidden").first()
+        model = _Comment
+    if target is None:
+        raise NotFound(_("There is no such item in this forum."))
+    author, hidden = target
+    model.objects.filter(uid=item_uid).update(hidden=hide, hidden_reason=reason if hide else "")
+    _ModerationDecision.objects.create(
+        forum_id=forum.pk, item_uid=item_uid, action="hide" if hide else "restore", reason=reason,
+        decided_by=by, decided_at=now,
+    )
+    _bump_group_of(forum, author, now)
+    return hidden != hide
+
+
+def move_learner(forum, handle, group_uid, rules, now, override=False):
+    """Staff move a learner (placed or waiting) into another group of the set.
+
+    Their reflection and comments go with them (threads follow the author's group).
+    Raises NotFound for an unknown learner or group, Conflict where the rules refuse.
+    """
+    user_id = _Participant.objects.filter(forum_id=forum.pk, handle=handle).values_list("user_id", flat=True).first()
+    if user_id is None:
+        raise NotFound(_("There is no such learner in this forum."))
+    return _change_roster(
+        forum, lambda roster: _groups.move(roster, user_id, group_uid, rules, override), _EVERY_GROUP, now,
+    )
+
+
+#: ``_change_roster`` loads groups below this size: for a move, every group.
+_EVERY_GROUP = 2 ** 31
+
+
+def report(forum):
+    """Plain data for the staff report, aggregated in SQL: one query per kind of record.
+
+    Returns a dict with ``people`` (Person per user id, with ``last_seen``), ``groups``
+    (uid, number, size, last_activity, version), ``membership`` (user id -> group uid),
+    ``reflections`` (author -> (uid, hidden)), ``given``/``received``/``helpful`` (user
+    id -> count), ``comments_per_group`` and ``last_comment`` per group uid, ``flags``
+    (item uid -> list of (reason, at)), ``texts`` (flagged item uid -> (kind, author, text))
+    and the latest ``decisions``.
+    """
+    people, last_seen = {}, {}
+    for row in _Participant.objects.filter(forum_id=forum.pk).order_by("id"):
+        people[row.user_id] = _person(row)
+        last_seen[row.user_id] = row.last_seen
+    groups = list(
+        _PeerGroup.objects.filter(group_set_id=forum.group_set).order_by("number")
+        .values("pk", "uid", "number", "size", "last_activity", "version")
+    )
+    by_pk = {g["pk"]: g["uid"] for g in groups}
+    membership = {
+        user_id: by_pk[group_id]
+        for user_id, group_id in _Membership.objects.filter(group_set_id=forum.group_set).values_list("user_id", "group_id")
+    }
+    reflections = {
+        author: (uid, hidden)
+        for author, uid, hidden in _Reflection.objects.filter(forum_id=forum.pk).values_list("author", "uid", "hidden")
+    }
+    feedback_rows = _Comment.objects.filter(forum_id=forum.pk, reply_to__isnull=True).exclude(reflection__author=F("author"))
+    given = dict(feedback_rows.values("author").annotate(n=Count("reflection", distinct=True)).values_list("author", "n"))
+    received = dict(
+        feedback_rows.values("reflection__author").annotate(n=Count("author", distinct=True))
+        .values_list("reflection__author", "n")
+    )
+    helpful = dict(
+        _HelpfulMark.objects.filter(comment__forum_id=forum.pk).values("comment__author")
+        .annotate(n=Count("id")).values_list("comment__author", "n")
+    )
+    per_author = dict(
+        _Comment.objects.filter(forum_id=forum.pk).values("reflection__author")
+        .annotate(n=Count("id"), last=Max("created_at")).values_list("reflection__author", "n")
+    )
+    flags = {}
+    for item_uid, reason, at in _Flag.objects.filter(forum_id=forum.pk).order_by("flagged_at").values_list("item_uid", "reason", "flagged_at"):
+        flags.setdefault(item_uid, []).append((reason, at))
+    texts = {}
+    for uid, author, answers, hidden in _Reflection.objects.filter(forum_id=forum.pk, uid__in=list(flags)).values_list("uid", "author", "answers", "hidden"):
+        texts[uid] = ("reflection", author, answers or {}, hidden)
+    for uid, author, text, hidden in _Comment.objects.filter(forum_id=forum.pk, uid__in=list(flags)).values_list("uid", "author", "text", "hidden"):
+        texts[uid] = ("comment", author, text, hidden)
+    decisions = list(
+        _ModerationDecision.objects.filter(forum_id=forum.pk).order_by("-decided_at", "-id")[:200]
+        .values("item_uid", "action", "reason", "decided_by", "decided_at")
+    )
+    return {
+        "people": people, "last_seen": last_seen, "groups": groups, "membership": membership,
+        "reflections": reflections, "given": given, "received": received, "helpful": helpful,
+        "comments_by_reflection_author": per_author, "flags": flags, "texts": texts, "decisions": decisions,
+    }
+
+
+def reflection_texts(forum):
+    """Every reflection's answers in the forum by author (for a CSV export with texts)."""
+    return dict(_Reflection.objects.filter(forum_id=forum.pk).values_list("author", "answers"))
 
 
 # ----------------------------------------------------------------------- retirement

@@ -6,6 +6,7 @@ anonymous id, as the LMS gives one per user and course.
 """
 import hashlib
 import warnings
+from types import SimpleNamespace
 
 from xblock.reference.user_service import UserService, XBlockUser
 
@@ -28,6 +29,10 @@ def anonymous_id_for(user_id):
     return hashlib.sha256(f"foorumi-workbench:{user_id}".encode()).hexdigest()[:32]
 
 
+#: Anonymous id -> workbench user id, for ``get_user_by_anonymous_id``.
+_KNOWN_USERS = {}
+
+
 class WorkbenchUserService(UserService):
     """The current workbench user, with the ``edx-platform.*`` attributes the LMS provides.
 
@@ -47,6 +52,8 @@ class WorkbenchUserService(UserService):
             with warnings.catch_warnings():  # the workbench runtime still carries the user id itself
                 warnings.simplefilter("ignore")
                 uid = getattr(self.runtime, "user_id", None)
+        if uid is not None:
+            _KNOWN_USERS[anonymous_id_for(uid)] = str(uid)
         user = XBlockUser(
             is_current_user=True,
             emails=[f"{uid}@example.com"],
@@ -62,6 +69,23 @@ class WorkbenchUserService(UserService):
             "edx-platform.is_authenticated": uid is not None,
         })
         return user
+
+
+    def get_user_by_anonymous_id(self, uid=None):
+        """The user (with ``username``) behind an anonymous id, as the LMS's service gives.
+
+        The workbench has no table of users: ids seen by this process are remembered, and
+        otherwise the workbench's state table names everyone who ever had state.
+        """
+        if uid is None:
+            return SimpleNamespace(username=str(self.get_current_user().opt_attrs["edx-platform.username"]))
+        if uid not in _KNOWN_USERS:
+            from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
+
+            for user_id in XBlockState.objects.exclude(user_id=None).values_list("user_id", flat=True).distinct():
+                _KNOWN_USERS.setdefault(anonymous_id_for(user_id), str(user_id))
+        username = _KNOWN_USERS.get(uid)
+        return SimpleNamespace(username=username) if username else None
 
 
 class WorkbenchI18nService:
