@@ -99,6 +99,7 @@ def text_field(data, key):
     return value
 
 
+@XBlock.supports("multi_device")  # the learner view works on phones (375 px)
 @XBlock.needs("i18n", "user")
 @XBlock.wants("teams", "studio_user_permissions")
 class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
@@ -470,6 +471,20 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         return response
 
     # -- OLX ---------------------------------------------------------------------------------
+    #: Fields that OLX never carries as attributes (the tree and learner state say them).
+    _NOT_IN_OLX = frozenset({"parent", "children"})
+
+    @classmethod
+    def _platform_fields(cls):
+        """Settings and content fields beyond Foorumi's own: those the platform mixes in
+        (``visible_to_staff_only``, ``group_access``, ``due`` ...). They travel as attributes,
+        as XBlock's default OLX writes them, so copy-paste and course export keep them."""
+        return {
+            name: field for name, field in cls.fields.items()
+            if name not in forum_config.FIELD_NAMES and name not in cls._NOT_IN_OLX
+            and field.scope in (Scope.settings, Scope.content)
+        }
+
     @classmethod
     def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=arguments-differ
         """Read the OLX of DESIGN.md; documents with a DTD or entities are refused."""
@@ -477,13 +492,20 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         block = runtime.construct_xblock_from_class(cls, keys)
         for name, value in values.items():
             setattr(block, name, value)
+        platform = cls._platform_fields()
+        for name, raw in node.attrib.items():
+            if name in platform:
+                setattr(block, name, platform[name].from_string(raw))
         return block
 
     def add_xml_to_node(self, node):
-        """Write the OLX of DESIGN.md."""
+        """Write the OLX of DESIGN.md, and the platform's settings as attributes."""
         node.tag = self.xml_element_name()
         node.set("xblock-family", self.entry_point)
         olx.write_olx({name: getattr(self, name) for name in forum_config.FIELD_NAMES if self.fields[name].is_set_on(self)}, node)
+        for name, field in sorted(self._platform_fields().items()):
+            if field.is_set_on(self):
+                node.set(name, field.to_string(field.read_from(self)))
 
     # -- workbench ---------------------------------------------------------------------------
     @staticmethod

@@ -167,7 +167,9 @@ class LearnerForum:
         if self.config.agreement_required and not person.accepted_at:
             raise WrongStage(_("Please accept the group's ground rules first."))
 
-    def _check_answers(self, answers, final):
+    def _check_answers(self, answers, final, optional=frozenset()):
+        """The answers cleaned, or a typed error naming the prompt. ``final`` applies every
+        limit; prompts in ``optional`` may be left out even then (see ``edit_reflection``)."""
         if not isinstance(answers, dict):
             raise Invalid(_("Answers must be an object of prompt ids to text."))
         prompts = {p.id: p for p in self.config.prompts}
@@ -178,7 +180,7 @@ class LearnerForum:
                 raise Invalid(_("An answer must be text."))
         cleaned = {}
         for prompt in self.config.prompts:
-            if prompt.id not in answers and not final:
+            if prompt.id not in answers and (not final or prompt.id in optional):
                 continue
             text = answers.get(prompt.id, "")
             try:
@@ -226,9 +228,13 @@ class LearnerForum:
 
     def edit_reflection(self, forum, person, answers):
         """The author may edit their submitted reflection; it is then shown as edited."""
-        if person.submitted_at is None:
+        existing = store.my_reflection(forum, person)
+        if existing is None:
             raise WrongStage(_("Submit your reflection before editing it."))
-        cleaned = self._check_answers(answers, final=True)
+        # A prompt added after the learner submitted does not block them: they may answer
+        # it when they edit, but need not.
+        added_later = {p.id for p in self.config.prompts if p.id not in existing.answers}
+        cleaned = self._check_answers(answers, final=True, optional=added_later)
         reflection, changed = store.edit_reflection(forum, person, cleaned, self.now)
         if reflection is None:
             raise WrongStage(_("Submit your reflection before editing it."))
@@ -295,6 +301,13 @@ class LearnerForum:
             complete=submitted and outcome.given >= required,
         )
 
+    def _when(self, epoch):
+        """A time as learners receive it: to the minute in a pseudonymous forum, so that
+        peers cannot match posts to other activity by the microsecond."""
+        if epoch is None or self.config.identity != "pseudonymous":
+            return epoch
+        return float(int(epoch) // 60 * 60)
+
     def view(self, outcome, gettext):
         """The learner state of DESIGN.md for this viewer (nothing of other groups)."""
         person, reflection, group = outcome.person, outcome.reflection, outcome.group
@@ -325,7 +338,7 @@ class LearnerForum:
             state["reflection"] = {
                 "id": reflection.id,
                 "answers": dict(reflection.answers),
-                "submitted_at": reflection.submitted_at,
+                "submitted_at": self._when(reflection.submitted_at),
                 "edited": reflection.edited,
                 "hidden": reflection.hidden,
                 # The author is told why a moderator hid it; nobody else sees the reason.
@@ -381,7 +394,7 @@ class LearnerForum:
                     "hidden": c.hidden,
                     "hidden_reason": group.reasons.get(c.id, "") if c.author == me else "",
                     "edited": c.edited,
-                    "created_at": c.created_at,
+                    "created_at": self._when(c.created_at),
                     "reply_to": c.reply_to,
                     "flagged": c.id in outcome.flags,
                 }
@@ -395,7 +408,7 @@ class LearnerForum:
                 "hidden": reflection.hidden,
                 "hidden_reason": group.reasons.get(reflection.id, "") if mine else "",
                 "edited": reflection.edited,
-                "created_at": reflection.submitted_at,
+                "created_at": self._when(reflection.submitted_at),
                 "flagged": reflection.id in outcome.flags,
                 "comments": thread_comments,
             })

@@ -388,3 +388,40 @@ def test_a_bad_config_imported_from_olx_shows_a_clear_message_instead_of_failing
     assert status == 409 and "Studio" in payload["error"]
     html = forum.block("anna").student_view().content
     assert "Studio" in html and "foorumi-app" not in html
+
+
+def test_a_prompt_added_later_does_not_block_those_who_already_submitted(forum):
+    grouped(forum)
+    block = forum.block(AUTHOR)
+    block.prompts = block.prompts + [{"id": "later", "text": "Uusi kysymys?", "min_words": 3, "max_words": 100}]
+    block.save()
+    state = forum.ok("anna", "state")
+    assert state["stage"] == "group" and state["progress"]["submitted"] is True
+    edited = dict(state["reflection"]["answers"], origin="Muokattu vastaus " + "sana " * 20)
+    state = forum.ok("anna", "edit_reflection", {"answers": edited})  # the new prompt may stay unanswered
+    assert state["reflection"]["answers"]["origin"].startswith("Muokattu")
+    status, payload = forum.call("anna", "edit_reflection", {"answers": dict(edited, later="liian")})
+    assert status == 400 and payload["prompt_id"] == "later"  # answered, it obeys its limits
+    assert forum.call("dora", "accept_agreement")[0] == 200
+    status, payload = forum.call("dora", "submit_reflection", {"answers": forum.answers() | {"later": ""}, "request_id": "d"})
+    assert status == 400 and payload["prompt_id"] == "later"  # a new submitter answers every prompt
+
+
+def test_a_pseudonymous_forum_sends_times_to_the_minute():
+    forum = ForumHarness(**THREE, identity="pseudonymous")
+    forum.now = 1_800_000_000.123456 + 17
+    states = grouped(forum, ("anna_user", "ben_user", "cai_user"))
+    bens = next(t for t in states["anna_user"]["threads"] if not t["author"]["is_me"])
+    state = forum.ok("anna_user", "comment", {"reflection_id": bens["id"], "text": "Kiitos", "request_id": "c"})
+    times = [state["reflection"]["submitted_at"]] + [t["created_at"] for t in state["threads"]]
+    times += [c["created_at"] for t in state["threads"] for c in t["comments"]]
+    assert times and all(value % 60 == 0 for value in times)
+    named = ForumHarness(**THREE)
+    named.now = 1_800_000_000.5
+    assert grouped(named)["anna"]["reflection"]["submitted_at"] == 1_800_000_000.5
+
+
+def test_the_block_says_it_works_on_phones():
+    from foorumi_xblock.block import FoorumiXBlock  # pylint: disable=import-outside-toplevel
+
+    assert FoorumiXBlock.supports("multi_device")

@@ -4,10 +4,12 @@
 takes: ``Runtime.export_to_xml`` writes the block, ``Runtime.parse_xml_string`` (given
 bytes, as exported) reads it back into a block with equal fields.
 """
+import datetime
 import io
 
 import pytest
 from lxml import etree
+from xblock.fields import Boolean, Date, Dict, Scope, String
 from xblock.runtime import DictKeyValueStore, KvsFieldData
 from xblock.test.tools import TestRuntime
 
@@ -80,3 +82,43 @@ def test_the_runtime_refuses_documents_with_a_dtd_or_entities(document):
 def test_an_internal_entity_the_runtime_expanded_is_still_refused_by_the_block():
     with pytest.raises(OlxError, match="(?i)doctype|dtd|entit"):
         runtime().parse_xml_string(b'<!DOCTYPE foorumi [<!ENTITY x "boom">]><foorumi display_name="&x;"/>')
+
+
+class PlatformMixin:  # pylint: disable=too-few-public-methods
+    """What the LMS mixes into every block (a few of its settings)."""
+
+    visible_to_staff_only = Boolean(scope=Scope.settings, default=False)
+    group_access = Dict(scope=Scope.settings, default={})
+    due = Date(scope=Scope.settings, default=None)
+    format = String(scope=Scope.settings, default=None)  # pylint: disable=redefined-builtin
+
+
+def platform_runtime():
+    return TestRuntime(services={"field-data": KvsFieldData(DictKeyValueStore())}, mixins=(PlatformMixin,))
+
+
+def test_the_platforms_settings_survive_export_and_import_beside_foorumis_own():
+    source = platform_runtime()
+    block = source.get_block(source.parse_xml_string(b"<foorumi/>"))
+    for name, value in HOSTILE.items():
+        setattr(block, name, value)
+    block.visible_to_staff_only = True
+    block.group_access = {"50": [1, 2]}
+    block.due = datetime.datetime(2027, 1, 31, 12, 0, tzinfo=datetime.timezone.utc)
+    block.save()
+    exported = io.BytesIO()
+    source.export_to_xml(block, exported)
+    target = platform_runtime()
+    again = target.get_block(target.parse_xml_string(exported.getvalue()))
+    assert fields_of(again) == HOSTILE
+    assert again.visible_to_staff_only is True
+    assert again.group_access == {"50": [1, 2]}
+    assert again.due == block.due
+    assert not again.fields["format"].is_set_on(again)  # what was never set stays unset
+    # Foorumi's own elements are written as before, not as JSON attributes.
+    tree = etree.fromstring(exported.getvalue())
+    assert [child.tag for child in tree][:1] == ["intro"] and "prompts" not in tree.attrib
+    # ... and a second round trip changes nothing.
+    again_out = io.BytesIO()
+    target.export_to_xml(again, again_out)
+    assert again_out.getvalue() == exported.getvalue()
