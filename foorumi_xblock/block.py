@@ -26,6 +26,8 @@ from . import olx
 from .forum import config as forum_config
 from .forum.errors import Conflict, ForumError, Invalid, NotAllowed, NotFound, TooLarge, WrongStage, _
 from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS
+from .i18n import Translator
+from .i18n import language as i18n_language
 from .ui_strings import js_translations
 
 loader = ResourceLoader(__name__)
@@ -163,8 +165,13 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     # -- who is asking ---------------------------------------------------------------------
     @property
     def gettext(self):
-        """The i18n service's gettext (the request's language)."""
-        return self.runtime.service(self, "i18n").gettext
+        """``gettext`` in the request's language (the platform's service, then Foorumi's
+        own catalog: see ``i18n.py``)."""
+        return self.translator().gettext
+
+    def translator(self):
+        """This request's ``i18n.Translator``."""
+        return Translator(self.runtime.service(self, "i18n"))
 
     def viewer(self):
         """The current user from the user service, with a forum-local handle."""
@@ -239,7 +246,9 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     # -- views -------------------------------------------------------------------------------
     def _fragment(self, template, context, script=None, init=None, css="static/css/foorumi.css"):
-        fragment = Fragment(loader.render_django_template(template, context, i18n_service=self.runtime.service(self, "i18n")))
+        translator = self.translator()
+        context = {**context, "lang": translator.language}
+        fragment = Fragment(loader.render_django_template(template, context, i18n_service=translator.for_templates()))
         fragment.add_css(loader.load_unicode(css))
         if script:
             fragment.add_javascript(loader.load_unicode(script))
@@ -267,10 +276,11 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             },
         )
 
-    def _language(self):
-        service = self.runtime.service(self, "i18n")
-        get_language = getattr(service, "get_language", None)
-        return (get_language() if callable(get_language) else None) or "en"
+    @staticmethod
+    def _language():
+        """The page's language: Django's active language (the platform's i18n service has
+        no ``get_language``)."""
+        return i18n_language()
 
     def author_view(self, context=None):
         """A readable preview for Studio: the settings and the content learners will see."""
