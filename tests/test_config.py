@@ -236,7 +236,11 @@ def test_prompt_problems_say_which_prompt():
 
 # Properties ---------------------------------------------------------------------------
 
-_text = st.text(min_size=1, max_size=60).filter(lambda s: s.strip())
+# Authored text that XML can carry (see test_text_that_xml_cannot_carry_is_refused...).
+_xml_chars = st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00\x01\x02\x03\x04\x05\x06\x07"
+                           "\x08\x0b\x0c\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b\x1c"
+                           "\x1d\x1e\x1f\ufffe\uffff")
+_text = st.text(_xml_chars, min_size=1, max_size=60).filter(lambda s: s.strip())
 
 
 @st.composite
@@ -259,8 +263,8 @@ def valid_fields(draw):
         })
     required = draw(st.booleans())
     return {
-        "display_name": draw(st.text(max_size=200).filter(lambda s: s.strip())),
-        "intro": draw(st.text(max_size=300)),
+        "display_name": draw(st.text(_xml_chars, max_size=200).filter(lambda s: s.strip())),
+        "intro": draw(st.text(_xml_chars, max_size=300)),
         "agreement_required": required,
         "agreement_items": draw(st.lists(_text, min_size=int(required), max_size=20)),
         "prompts": prompt_list,
@@ -315,3 +319,34 @@ def _has_nan(fields):
 def test_a_prompt_problem_names_the_input_it_concerns(prompt, subfield):
     problems = validate(ForumConfig.from_fields({"prompts": [prompt]}))
     assert [(p.field, p.index, p.subfield) for p in problems] == [("prompts", 0, subfield)]
+
+
+@pytest.mark.parametrize("bad", ["\x00", "\x07", "\x1b[31m", "\ud800", "\udfff", "\ufffe"])
+@pytest.mark.parametrize("where", ["display_name", "intro", "agreement", "prompt_text"])
+def test_text_that_xml_cannot_carry_is_refused_next_to_its_field(bad, where):
+    from foorumi_xblock.forum.config import ForumConfig, validate  # pylint: disable=import-outside-toplevel
+
+    fields = {"display_name": "Foorumi", "intro": "", "agreement_items": ["Luottamus"],
+              "prompts": [{"id": "origin", "text": "Miten?", "min_words": 0, "max_words": 100}]}
+    if where == "display_name":
+        fields["display_name"] = f"Foo{bad}rumi"
+        expected = ("display_name", None, None)
+    elif where == "intro":
+        fields["intro"] = f"Tervetuloa{bad}"
+        expected = ("intro", None, None)
+    elif where == "agreement":
+        fields["agreement_items"] = ["Hyvä", f"Luotta{bad}mus"]
+        expected = ("agreement_items", 1, None)
+    else:
+        fields["prompts"][0]["text"] = f"Miten{bad}?"
+        expected = ("prompts", 0, "text")
+    problems = validate(ForumConfig.from_fields(fields))
+    assert [(p.field, p.index, p.subfield) for p in problems] == [expected]
+
+
+def test_tab_newline_and_finnish_text_are_fine():
+    from foorumi_xblock.forum.config import ForumConfig, validate  # pylint: disable=import-outside-toplevel
+
+    fields = {"display_name": "Äänekoski – puun ja kuoren välissä 🌲", "intro": "Rivi 1\n\tRivi 2\r\n",
+              "prompts": [{"id": "origin", "text": "Miten?", "min_words": 0, "max_words": 100}]}
+    assert validate(ForumConfig.from_fields(fields)) == []

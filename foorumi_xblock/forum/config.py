@@ -193,7 +193,32 @@ def validate(config: ForumConfig) -> list[Problem]:
         )
     problems += _check_bool("scored", config.scored)
     problems += _check_weight(config.weight)
+    problems += _check_xml_safe(config)
     return problems
+
+
+#: Characters no XML document can carry (course export would fail or alter the text):
+#: C0 controls other than tab, newline and carriage return, lone surrogates, U+FFFE/U+FFFF.
+XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _check_xml_safe(config: ForumConfig) -> list[Problem]:
+    """Every authored text can be saved and exported: a problem next to each that cannot."""
+    message = _("This text contains a character that cannot be saved (a control character "
+                "or a broken one). Please remove it.")
+    def items(value):  # other rules report a value of the wrong shape
+        return enumerate(value) if isinstance(value, (list, tuple)) else ()
+
+    places = [("display_name", None, None, config.display_name), ("intro", None, None, config.intro)]
+    places += [("agreement_items", i, None, item) for i, item in items(config.agreement_items)]
+    for i, prompt in items(config.prompts):
+        for key in ("id", "text"):
+            places.append(("prompts", i, key, prompt.get(key) if isinstance(prompt, Mapping) else getattr(prompt, key, None)))
+    return [
+        Problem(field, message, index=index, subfield=subfield)
+        for field, index, subfield, text in places
+        if isinstance(text, str) and XML_UNSAFE.search(text)
+    ]
 
 
 # Helpers ------------------------------------------------------------------------------
