@@ -425,3 +425,23 @@ def test_the_block_says_it_works_on_phones():
     from foorumi_xblock.block import FoorumiXBlock  # pylint: disable=import-outside-toplevel
 
     assert FoorumiXBlock.supports("multi_device")
+
+
+@pytest.mark.parametrize("text", ["\u200b", "\u200b\u200c\u200d", "\u2060\ufeff", "\u2800 \u2800", "\u3164 \u3164 \u3164",
+                                  "\u115f\u1160", " \u202e ", "\U000e0041\U000e0042"])
+def test_text_that_only_looks_like_text_is_refused_like_empty_text(forum, text):
+    states = grouped(forum)
+    bens = thread_of(states["anna"], name="Ben")
+    before = snapshot(forum, "anna")
+    assert forum.call("anna", "comment", {"reflection_id": bens["id"], "text": text, "request_id": "inv"})[0] == 400
+    assert forum.call("anna", "flag", {"item_id": bens["id"], "reason": text})[0] == 400
+    assert snapshot(forum, "anna") == before
+
+
+def test_invisible_characters_are_no_words_in_an_answer(forum):
+    forum.ok("anna", "accept_agreement")
+    answers = {pid: "\u3164 " * 30 for pid in forum.answers()}
+    status, payload = forum.call("anna", "submit_reflection", {"answers": answers, "request_id": "x"})
+    assert status == 400 and payload["prompt_id"]
+    answers = {pid: ("sana\u200b " * 25) for pid in forum.answers()}
+    assert forum.call("anna", "submit_reflection", {"answers": answers, "request_id": "y"})[0] == 200

@@ -28,6 +28,8 @@ PIECES = [
     "esimies-alaissuhde", "-", "—", "...", ".", ",", ":", "/", "@", "&", "'", "’", "(", ")", "\"",
     "https://example.fi/a?b=1", "www.foorumi.fi", "anna@example.fi", "a@b", "x@y.", "@x.fi",
     "漢字", "ひらがな", "😀", "e\u0301", "\u00ad", " ", "  ", "\n", "\t",
+    "\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u2800", "\u3164", "\u115f", "\u1160", "\u202e",
+    "\U000e0041", "\ufe0f",
 ]
 
 texts = st.lists(st.sampled_from(PIECES), max_size=30).map("".join)
@@ -44,11 +46,13 @@ def js_counts(samples):
 FIXED = [
     "", "Miten olet tullut esimieheksi?", "Tulin esimieheksi sattumalta, kun EU:ssa oli 3,5 % kasvua.",
     "Katso https://example.fi/x ja (anna@example.fi).", "a" * 5000, "a.a." * 1000 + "@" + "a" * 2000,
+    "\u3164 \u3164 \u3164", "\u200b", "sana\u200bsana", "\u2800 \u2800", "\ufeffsana", "\u115f\u1160 x",
 ]
 
 
 def test_the_page_and_the_server_agree_on_fixed_texts():
     assert js_counts(FIXED) == [count_words(text) for text in FIXED]
+    assert [count_words(text) for text in FIXED[-6:]] == [0, 0, 1, 0, 1, 1]  # invisible is no word
 
 
 @settings(max_examples=1)

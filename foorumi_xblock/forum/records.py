@@ -6,6 +6,7 @@ Invalid; optional keys may be missing. Text is stored as typed (never escaped, n
 truncated); it is escaped when shown.
 """
 
+import re
 from dataclasses import dataclass, field
 from typing import Iterable
 
@@ -21,16 +22,33 @@ MAX_REASON_CHARS = 500
 MAX_FLAG_REASON_CHARS = 500
 
 
+#: Characters that show as nothing: Unicode's default-ignorable code points (zero-width
+#: spaces and joiners, the BOM, bidi controls, variation selectors, Hangul fillers, tags...)
+#: and the braille blank. Text made of these and whitespace is empty text; they never
+#: make a word. The page's word counter uses the same class (static/js/foorumi.js).
+INVISIBLE = re.compile(
+    "[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e"
+    "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
+    "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
+)
+
+
+def is_blank(text: str) -> bool:
+    """Whether ``text`` shows nothing: only whitespace and invisible characters."""
+    return not INVISIBLE.sub("", text).strip()
+
+
 def check_text(text, limit: int, what: str, required: bool = True) -> str:
     """Return ``text`` unchanged if it is a string of at most ``limit`` characters.
 
-    Raises Invalid for a non-string, or for empty/blank text when ``required``; raises
+    Raises Invalid for a non-string, or for text that shows nothing when ``required``
+    (whitespace, zero-width and other invisible characters: ``is_blank``); raises
     TooLarge over the limit (text is never truncated). ``what`` names the field for the
     caller (it is a parameter of the error, not part of the translated sentence).
     """
     if not isinstance(text, str):
         raise Invalid(_("This text must be a string."), what=what)
-    if required and not text.strip():
+    if required and is_blank(text):
         raise Invalid(_("This text may not be empty."), what=what)
     if len(text) > limit:
         raise TooLarge(_("This text has %(length)s characters; at most %(limit)s are "

@@ -3,7 +3,8 @@
 A word is a run of letters, digits or combining marks in any script. Joined forms count
 once: compounds ("vertaistuki"), hyphenated words ("esimies-alaissuhde"), Finnish case
 endings after a colon ("EU:ssa"), numbers with separators ("3,5", "1.000"), apostrophes
-("rock'n'roll"). Punctuation, dashes and emoji alone are not words. A link or an e-mail
+("rock'n'roll"). Punctuation, dashes and emoji alone are not words, nor are invisible
+characters (zero-width spaces, Hangul fillers, the braille blank...: ``records.INVISIBLE``). A link or an e-mail
 address counts as one word. Chinese and Japanese characters, written without spaces,
 count one word each.
 """
@@ -12,7 +13,7 @@ import re
 import unicodedata
 
 from .errors import Invalid, TooLarge, _
-from .records import MAX_ANSWER_CHARS, check_text
+from .records import INVISIBLE, MAX_ANSWER_CHARS, check_text
 
 #: How a link starts; matched only at the start of a whitespace-separated token, so that
 #: counting stays linear in the text's length whatever the text is.
@@ -51,7 +52,8 @@ def count_words(text: str) -> int:
     a single hyphen, apostrophe, colon, period, comma or slash into one word; links and
     e-mail addresses count once; punctuation alone counts as nothing."""
     count, kept = 0, []
-    for token in unicodedata.normalize("NFC", text).split():
+    text = INVISIBLE.sub("", unicodedata.normalize("NFC", text))  # "\u3164 \u3164" is no words
+    for token in text.split():
         if _is_link(token):
             count += 1
         else:

@@ -132,6 +132,8 @@ function FoorumiXBlock(runtime, element, init) {
     var JOINERS = "-\u2010\u2011'\u2019\u02bc:.,/_&@\u00ad\u200c\u200d";
     var EACH_CHAR_A_WORD = [[0x3040, 0x30FF], [0x31F0, 0x31FF], [0x3400, 0x4DBF],
         [0x4E00, 0x9FFF], [0xF900, 0xFAFF], [0x20000, 0x2FFFF]];
+    // Characters that show as nothing (forum/records.py INVISIBLE): never part of a word.
+    var INVISIBLE_RE = /[\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180b-\u180f\u200b-\u200f\u202a-\u202e\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\u{1bca0}-\u{1bca3}\u{1d173}-\u{1d17a}\u{e0000}-\u{e0fff}]/gu;
 
     function isLink(token) {
         var start = 0;
@@ -170,6 +172,7 @@ function FoorumiXBlock(runtime, element, init) {
         if (typeof text.normalize === "function") {
             text = text.normalize("NFC");
         }
+        text = text.replace(INVISIBLE_RE, "");
         text = text.split(/\s+/).filter(function (token) {
             if (isLink(token)) {
                 count += 1;
