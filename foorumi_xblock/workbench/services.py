@@ -11,6 +11,9 @@ from types import SimpleNamespace
 from xblock.reference.user_service import UserService, XBlockUser
 
 STAFF_PREFIX = "staff"
+#: The workbench's no-auth handler route (``/unauth_handler/``) runs as this user id: it
+#: stands for a request without a logged-in user, as the LMS's no-auth route does.
+ANONYMOUS_ID = "none"
 
 
 def is_staff_id(user_id):
@@ -66,7 +69,7 @@ class WorkbenchUserService(UserService):
             "edx-platform.anonymous_user_id": anonymous_id_for(uid),
             "edx-platform.user_is_staff": is_staff_id(uid),
             "edx-platform.user_role": "staff" if is_staff_id(uid) else "student",
-            "edx-platform.is_authenticated": uid is not None,
+            "edx-platform.is_authenticated": uid is not None and str(uid) != ANONYMOUS_ID,
         })
         return user
 
