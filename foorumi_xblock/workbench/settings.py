@@ -44,6 +44,14 @@ INSTALLED_APPS = [*_base.INSTALLED_APPS, "foorumi_xblock.apps.FoorumiConfig"]
 LOGGING = dict(_base.LOGGING)
 LOGGING["handlers"] = dict(_base.LOGGING["handlers"])
 LOGGING["handlers"]["logfile"] = dict(_base.LOGGING["handlers"]["logfile"], filename=os.path.join(VAR_DIR, "workbench.log"))
+# Every SQL statement at DEBUG, formatted and written to a 50 KB rotating file, costs more
+# than the statement itself: log it only when asked (FOORUMI_SQL_LOG=1).
+LOGGING["loggers"] = dict(_base.LOGGING["loggers"])
+LOGGING["loggers"]["django.db.backends"] = {
+    "level": "DEBUG" if os.environ.get("FOORUMI_SQL_LOG") == "1" else "INFO",
+    "handlers": ["logfile"],
+    "propagate": False,
+}
 
 MIDDLEWARE = list(_base.MIDDLEWARE)
 MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.common.CommonMiddleware"), "django.middleware.locale.LocaleMiddleware")
