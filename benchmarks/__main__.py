@@ -1,86 +1,89 @@
-"""Cost per learner request as a forum grows (``make bench``).
+"""What a learner's request costs as a forum grows (``make bench``).
 
-For forums of 10, 100 and 1,000 learners (groups of five, everyone submitted and one
-comment each), it measures at the runtime level, over shared in-memory field data:
+Usage: ``python -m benchmarks [SIZE ...] [--database sqlite|postgresql] [--samples N]``
+(sizes default to 10, 1,000 and 10,000 learners; ``--samples`` defaults to 60).
 
-- the median wall time of a learner's ``state`` and ``comment`` requests,
-- how many peers' states one ``state`` request reads (``user_state`` calls),
-- the size of the shared index in bytes, and bytes per learner,
+For each size, a new forum block (groups of 5, from 3 up to 7; 2 comments required; no
+agreement step) is seeded through the repository (``benchmarks/seed.py``): every learner
+submitted, every learner in a group commented once. All forums share one fresh database:
+sqlite in a temporary directory, as the test suite uses, or with ``--database
+postgresql`` a throwaway database and role on the local PostgreSQL 15 (127.0.0.1).
 
-and prints the ratios against the smallest forum. Per-request work should follow the
-group, not the course: the reads stay flat, the index grows by bytes per learner.
+Then, through the real block handlers at the runtime level (``tests/harness.py``), with
+the forums taking turns request by request (``benchmarks/measure.py``):
+
+- ``state``: a seeded learner's poll of their view (group, threads, progress);
+- ``submit``: a newcomer submitting a reflection into the seeded forum (placement under
+  the forum lock: joins a group with room, or the pool); each forum gains a newcomer per
+  request, so the smallest forum ends with ``--samples`` more learners than it started;
+- ``comment``: a seeded learner's new comment in their group (a new request id each time);
+- ``queries/state``: how many SQL queries one ``state`` request makes.
+
+Times are the server time of one handler call in milliseconds: median and 95th
+percentile over ``--samples`` requests per forum.
+
+Reading the ratios (last row: the largest forum's figure over the smallest's): a
+learner's request should cost what their group costs, not what the course costs. The
+query count should stay at x1.00 exactly. Time ratios near x1 (well under x2 for a forum
+a thousand times larger) mean every query found its rows through an index; a ratio that
+grows with the size ratio means some request reads the whole forum. p95 ratios are
+noisier than medians, and on a busy machine both wander by some tens of percent.
 """
-import json
-import os
-import statistics
+import argparse
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-import django
+from . import database
 
-os.environ.setdefault("FOORUMI_VAR_DIR", tempfile.mkdtemp(prefix="foorumi-bench-"))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foorumi_xblock.workbench.settings")
-django.setup()
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-
-from harness import ForumHarness  # noqa: E402  pylint: disable=wrong-import-position
-
-SIZES = tuple(int(arg) for arg in sys.argv[1:]) or (10, 100, 1000)  # python -m benchmarks 10 100 10000
-SAMPLES = 30
+SIZES = (10, 1000, 10000)
+SAMPLES = 60
 
 
-def build(size):
-    forum = ForumHarness(group_size=5, min_group_size=3, max_group_size=7, comments_required=2, agreement_required=False)
-    for number in range(size):
-        forum.ok(f"l{number}", "submit_reflection", {"answers": forum.answers(), "request_id": f"s{number}"})
-    for number in range(size):
-        state = forum.ok(f"l{number}", "state")
-        if state["suggested"]:
-            forum.ok(f"l{number}", "comment", {"reflection_id": state["suggested"][0], "text": "Kiitos jakamisesta.", "request_id": f"c{number}"})
-    return forum
+def parse(argv):
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n", 1)[0])
+    parser.add_argument("sizes", nargs="*", type=int, default=list(SIZES), metavar="SIZE",
+                        help="learners per forum (at least 3, so a group forms)")
+    parser.add_argument("--database", choices=("sqlite", "postgresql"), default="sqlite")
+    parser.add_argument("--samples", type=int, default=SAMPLES,
+                        help=f"timed requests per measure and forum (default {SAMPLES})")
+    options = parser.parse_args(argv)
+    if any(size < 3 for size in options.sizes):
+        parser.error("every forum needs at least 3 learners (the smallest group)")
+    if options.samples < 2:
+        parser.error("--samples must be at least 2")
+    return options
 
 
-def median_ms(action):
-    times = []
-    for sample in range(SAMPLES):
-        start = time.perf_counter()
-        action(sample)
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+def progress(message):
+    print(message, file=sys.stderr, flush=True)
 
 
-def measure(size):
-    forum = build(size)
-    learner = f"l{size // 2}"
-    forum.user_state.reads = 0
-    forum.ok(learner, "state")
-    reads = forum.user_state.reads
-    state_ms = median_ms(lambda _: forum.ok(learner, "state"))
-    target = forum.ok(learner, "state")["threads"]
-    target = next(t["id"] for t in target if not t["author"]["is_me"])
-    comment_ms = median_ms(lambda n: forum.ok(learner, "comment", {"reflection_id": target, "text": "Lisää ajatuksia.", "request_id": f"b{n}"}))
-    index_bytes = len(json.dumps(forum.index()))
-    return {"learners": size, "state_ms": state_ms, "comment_ms": comment_ms, "peer_reads": reads,
-            "index_bytes": index_bytes, "index_bytes_per_learner": index_bytes / size}
+def run(sizes, samples):
+    """Seed every forum, then measure them together; the results, in the order of ``sizes``."""
+    # Imported once Django is set up: the repository needs the app registry.
+    from . import measure, seed  # pylint: disable=import-outside-toplevel
+
+    forums = []
+    for size in sizes:
+        started = time.perf_counter()
+        forums.append(seed.seed_forum(size))
+        progress(f"seeded {size:,} learners in {time.perf_counter() - started:.1f} s")
+    started = time.perf_counter()
+    results = measure.measure_forums(forums, samples)
+    progress(f"measured in {time.perf_counter() - started:.1f} s")
+    return results
 
 
-def main():
-    rows = [measure(size) for size in SIZES]
-    base = rows[0]
-    print(f"{'learners':>8} {'state ms':>9} {'comment ms':>10} {'peer reads':>10} {'index B':>9} {'B/learner':>9}")
-    for row in rows:
-        print(f"{row['learners']:>8} {row['state_ms']:>9.2f} {row['comment_ms']:>10.2f} {row['peer_reads']:>10} "
-              f"{row['index_bytes']:>9} {row['index_bytes_per_learner']:>9.0f}")
-    last = rows[-1]
-    print()
-    print(f"ratios {last['learners']} vs {base['learners']} learners "
-          f"({last['learners'] // base['learners']}x the course):")
-    print(f"  state request time  x{last['state_ms'] / base['state_ms']:.1f}")
-    print(f"  comment request time x{last['comment_ms'] / base['comment_ms']:.1f}")
-    print(f"  peer reads per view  x{last['peer_reads'] / max(1, base['peer_reads']):.1f}")
-    print(f"  index bytes/learner  x{last['index_bytes_per_learner'] / base['index_bytes_per_learner']:.1f}")
+def main(argv=None):
+    options = parse(sys.argv[1:] if argv is None else argv)
+    started = time.perf_counter()
+    with database.configured(options.database):
+        from . import report  # pylint: disable=import-outside-toplevel
+
+        print(database.environment(), flush=True)
+        results = run(options.sizes, options.samples)
+        print("\n".join(report.table(results)), flush=True)
+    progress(f"total {time.perf_counter() - started:.0f} s")
 
 
 if __name__ == "__main__":
