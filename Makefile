@@ -7,7 +7,7 @@ SETTINGS := foorumi_xblock.workbench.settings
 export DJANGO_SETTINGS_MODULE := $(SETTINGS)
 export EXCLUDE_SAMPLE_XBLOCKS := yes
 
-.PHONY: install run migrate test test-fast bench translations wheel clean
+.PHONY: install run migrate test test-fast test-multiprocess bench translations wheel clean
 
 # The environment both `run` and `test` build on; a stamp makes it idempotent and cheap.
 install: $(VENV)/.installed
@@ -30,9 +30,13 @@ run: migrate
 test: install
 	$(PY) -m pytest
 
-# Domain and runtime-level tests only: no server, no browser.
+# Domain, store and runtime-level tests only: no server, no browser, no database server.
 test-fast: install
-	$(PY) -m pytest tests --ignore=tests/workbench --ignore=tests/browser
+	$(PY) -m pytest tests --ignore=tests/workbench --ignore=tests/browser --ignore=tests/multiprocess
+
+# Races across gunicorn workers on MariaDB and PostgreSQL (started on loopback as needed; root).
+test-multiprocess: install
+	$(PY) -m pytest tests/multiprocess
 
 bench: install
 	$(PY) -m benchmarks
