@@ -25,10 +25,10 @@ from xblock.validation import ValidationMessage
 from . import olx
 from .forum import config as forum_config
 from .forum.errors import Conflict, ForumError, Invalid, NotAllowed, NotFound, TooLarge, WrongStage, _
-from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS
+from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS, MAX_REASON_CHARS
 from .i18n import Translator
 from .i18n import language as i18n_language
-from .ui_strings import js_translations
+from .ui_strings import STAFF_JS_STRINGS, js_translations
 
 loader = ResourceLoader(__name__)
 
@@ -245,11 +245,18 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         )
 
     # -- views -------------------------------------------------------------------------------
-    def _fragment(self, template, context, script=None, init=None, css="static/css/foorumi.css"):
+    def _fragment(self, template, context, script=None, init=None, css="static/css/foorumi.css", needs=()):
+        """A view's fragment: its template, CSS and JS module (``script``, whose init function
+        gets ``init``); ``needs`` are further CSS or JS files the view uses, added before it."""
         translator = self.translator()
         context = {**context, "lang": translator.language}
         fragment = Fragment(loader.render_django_template(template, context, i18n_service=translator.for_templates()))
         fragment.add_css(loader.load_unicode(css))
+        for path in needs:
+            if path.endswith(".css"):
+                fragment.add_css(loader.load_unicode(path))
+            else:
+                fragment.add_javascript(loader.load_unicode(path))
         if script:
             fragment.add_javascript(loader.load_unicode(script))
             fragment.initialize_js(script_name(script), {"json": safe_json(init or {})})
@@ -265,15 +272,25 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             state = self._run()
         except ForumError as error:  # e.g. settings imported from OLX that break a rule
             return self._fragment("templates/student.html", {**context, "notice": error.render(gettext)})
+        init = {
+            "state": state, "i18n": js_translations(self.gettext), "lang": self._language(),
+            "poll_seconds": POLL_SECONDS,
+            "limits": {"answer_chars": MAX_ANSWER_CHARS, "comment_chars": MAX_COMMENT_CHARS, "reason_chars": MAX_FLAG_REASON_CHARS},
+        }
+        if not state["is_staff"]:
+            return self._fragment("templates/student.html", {**context, "is_staff": False}, script="static/js/foorumi.js", init=init)
+        # Course staff get the console, with the learner view as its second panel. A fragment
+        # has one init function, so the console's (FoorumiStaff) is it, and it starts the
+        # learner module (FoorumiXBlock, loaded first) on the same element. Learners never
+        # receive the console's script, strings or report.
+        init["staff"] = {
+            "report": self.staff_forum().report(),
+            "i18n": js_translations(self.gettext, STAFF_JS_STRINGS),
+            "limits": {"reason_chars": MAX_REASON_CHARS},
+        }
         return self._fragment(
-            "templates/student.html",
-            {**context, "is_staff": state["is_staff"]},
-            script="static/js/foorumi.js",
-            init={
-                "state": state, "i18n": js_translations(self.gettext), "lang": self._language(),
-                "poll_seconds": POLL_SECONDS,
-                "limits": {"answer_chars": MAX_ANSWER_CHARS, "comment_chars": MAX_COMMENT_CHARS, "reason_chars": MAX_FLAG_REASON_CHARS},
-            },
+            "templates/student.html", {**context, "is_staff": True}, script="static/js/foorumi_staff.js", init=init,
+            needs=("static/js/foorumi.js", "static/css/foorumi_staff.css"),
         )
 
     @staticmethod
@@ -305,7 +322,8 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             "templates/studio.html", {"display_name": gettext(cfg.display_name)},
             script="static/js/foorumi_studio.js",
             init={"values": values, "limits": forum_config.LIMITS, "i18n": js_translations(self.gettext),
-                  "problems": self._problems_json(forum_config.validate(cfg))},
+                  "problems": self._problems_json(forum_config.validate(cfg)),
+                  "live": {"submitted": self._submitted_count()}},
             css="static/css/foorumi_studio.css",
         )
 
@@ -364,9 +382,13 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         return {"result": "success", "values": cfg.to_fields()}
 
     def _anyone_submitted(self):
+        return self._submitted_count() > 0
+
+    def _submitted_count(self):
+        """How many learners have submitted here (Studio warns before changes that matter)."""
         from . import store  # pylint: disable=import-outside-toplevel  (see forum())
 
-        return store.any_submitted(self.scope_ids.usage_id)
+        return store.submitted_count(self.scope_ids.usage_id)
 
     def validate_field_data(self, validation, data):
         """Studio's validation: every rule of ``forum/config.py``, one message each."""
@@ -380,7 +402,17 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     # -- learner handlers (DESIGN.md "Handler API") -----------------------------------------
     @api_handler
     def state(self, data):
-        """The learner state (and the repairs and pool timeout that any request applies)."""
+        """The learner state (and the pool timeout that any request applies).
+
+        With ``{"since": version}`` (the ``version`` of the state the page shows), a poll
+        that finds nothing new is answered ``{"unchanged": true}`` from one query.
+        """
+        since = data.get("since")
+        if since is not None:
+            if not isinstance(since, str) or len(since) > 100:
+                raise Invalid(_("%(field)s must be text."), field="since")
+            if self.forum().unchanged(since):
+                return {"unchanged": True, "version": since}
         return self._run()
 
     @api_handler

@@ -113,10 +113,10 @@ class LearnerForum:
             if operation in FORUM_WIDE:
                 store.lock_forum(forum)
             events = _roster_events(store.apply_pool_timeout(forum, self.rules, self.now, self.new_id))
-            person = store.enter(forum, self.viewer.user_id, self.viewer.handle, self.viewer.name, self.now)
+            person = store.enter(forum, self.viewer.user_id, self.viewer.handle, self.viewer.name, self.now, self.viewer.is_staff)
             if operation is not None:
                 events.extend(getattr(self, operation)(forum, person, **kwargs) or [])
-                person = store.enter(forum, self.viewer.user_id, self.viewer.handle, self.viewer.name, self.now)
+                person = store.enter(forum, self.viewer.user_id, self.viewer.handle, self.viewer.name, self.now, self.viewer.is_staff)
             outcome = self._load(forum, person, events)
             outcome.events.extend(self._record_placement(outcome))
             outcome.events.extend(self._record_progress(outcome))
@@ -127,6 +127,22 @@ class LearnerForum:
         except Exception:
             self.private.draft, self.private.published_grade, self.private.placement = private_before
             raise
+
+    def unchanged(self, since):
+        """``since`` again when nothing this learner sees has changed since the state that
+        carried it (``state["version"]``), else None: one indexed query, no transaction.
+
+        Only a learner in a group has a version; a pool deadline that has passed also
+        counts as a change, so the full request that follows applies it.
+        """
+        forum = store.open_forum(self.usage_key, self.course_key, self.now)
+        found = store.group_version(forum, self.viewer.user_id)
+        if found is None:
+            return None
+        uid, version, oldest = found
+        if oldest is not None and self.now - oldest >= self.rules.pool_timeout_seconds:
+            return None
+        return since if since == f"{uid}:{version}" else None
 
     def _load(self, forum, person, events):
         reflection = store.my_reflection(forum, person)
@@ -333,6 +349,8 @@ class LearnerForum:
             "pool": None,
             "identity": self.config.identity,
             "is_staff": self.viewer.is_staff,
+            # Sent back as ``state {"since": version}``: answered "unchanged" cheaply.
+            "version": f"{group.uid}:{group.version}" if group and reflection else None,
         }
         if reflection:
             state["reflection"] = {

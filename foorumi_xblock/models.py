@@ -92,6 +92,7 @@ class Participant(models.Model):
     submitted_at = models.FloatField(null=True)
     waiting_since = models.FloatField(null=True)
     last_seen = models.FloatField()
+    is_staff = models.BooleanField(default=False)  # course staff trying the learner view
 
     class Meta:
         constraints = [

@@ -18,10 +18,12 @@ Functions take and return plain values and the domain's records (``forum/records
 learners are keyed by their anonymous user id, and shown to each other by a forum-local
 ``handle``.
 """
+import hashlib
 import time
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, OperationalError
+from django.db import connection as _db_connection
 from django.db import transaction as _db_transaction
 from django.db.models import Count, F, Max, Subquery
 
@@ -131,18 +133,29 @@ def lock_forum(forum):
 # ----------------------------------------------------------------------- forums and people
 
 
+#: Forum rows already committed, by (database, usage key): they never change or go away,
+#: so a learner's poll need not look its forum up again.
+_KNOWN_FORUMS = {}
+
+
 def open_forum(usage_key, course_key, now):
     """The forum of a block, created on first use (race-safe); returns a ``ForumRef``."""
     usage_key, course_key = str(usage_key), str(course_key)
+    cache_key = (_db_connection.settings_dict.get("NAME"), usage_key)
+    known = _KNOWN_FORUMS.get(cache_key)
+    if known is not None:
+        return known
     row = _Forum.objects.filter(usage_key=usage_key).values("pk", "group_set_id").first()
-    if row is None:
-        with _db_transaction.atomic():
-            group_set, _created = _GroupSet.objects.get_or_create(course_key=course_key, set_id="@" + usage_key[-99:])
-            forum, _created = _Forum.objects.get_or_create(
-                usage_key=usage_key, defaults={"course_key": course_key, "group_set": group_set, "created_at": now},
-            )
-        row = {"pk": forum.pk, "group_set_id": forum.group_set_id}
-    return ForumRef(pk=row["pk"], group_set=row["group_set_id"], usage_key=usage_key)
+    if row is not None:  # committed by an earlier request: safe to remember
+        ref = _KNOWN_FORUMS[cache_key] = ForumRef(pk=row["pk"], group_set=row["group_set_id"], usage_key=usage_key)
+        return ref
+    with _db_transaction.atomic():
+        own_set = "@" + hashlib.sha256(usage_key.encode()).hexdigest()[:40]  # a forum's own group set
+        group_set, _created = _GroupSet.objects.get_or_create(course_key=course_key, set_id=own_set)
+        forum, _created = _Forum.objects.get_or_create(
+            usage_key=usage_key, defaults={"course_key": course_key, "group_set": group_set, "created_at": now},
+        )
+    return ForumRef(pk=forum.pk, group_set=forum.group_set_id, usage_key=usage_key)
 
 
 def _person(row):
@@ -152,11 +165,12 @@ def _person(row):
     )
 
 
-def enter(forum, user_id, handle, name, now):
+def enter(forum, user_id, handle, name, now, staff=False):
     """The learner's participant row, created on their first request (race-safe).
 
-    Keeps the display name current (learners see it in their group) and ``last_seen``
-    within ``LAST_SEEN_EVERY`` seconds, writing only when either is stale.
+    Keeps the display name and the staff mark current (learners see the name in their
+    group; the staff report leaves out staff who only looked) and ``last_seen`` within
+    ``LAST_SEEN_EVERY`` seconds, writing only when one of them is stale.
     """
     row = _Participant.objects.filter(forum_id=forum.pk, user_id=user_id).first()
     if row is None:
@@ -164,12 +178,15 @@ def enter(forum, user_id, handle, name, now):
             with _db_transaction.atomic():
                 row = _Participant.objects.create(
                     forum_id=forum.pk, user_id=user_id, handle=handle, display_name=name[:255], last_seen=now,
+                    is_staff=staff,
                 )
         except IntegrityError:  # the same learner's other tab created it first
             row = _Participant.objects.get(forum_id=forum.pk, user_id=user_id)
     changes = {}
     if row.display_name != name[:255]:
         changes["display_name"] = name[:255]
+    if row.is_staff != staff:
+        changes["is_staff"] = staff
     if now - row.last_seen >= LAST_SEEN_EVERY:
         changes["last_seen"] = now
     if changes:
@@ -250,12 +267,12 @@ def _change_roster(forum, fn, below, now):
     gone = [pks[uid] for uid in {g.id for g in roster.groups} - {g.id for g in after.groups}]
     if gone:  # emptied by a move: the domain dropped it
         _PeerGroup.objects.filter(pk__in=gone, memberships__isnull=True).delete()
-    waiting = {w.learner_id: w.since for w in after.pool}
-    placed = [w.learner_id for w in roster.pool if w.learner_id not in waiting]
-    if placed:
-        _Participant.objects.filter(forum_id=forum.pk, user_id__in=placed).update(waiting_since=None)
+    waiting_before = {w.learner_id for w in roster.pool}
+    waiting_after = {w.learner_id for w in after.pool}
+    if waiting_before - waiting_after:
+        _Participant.objects.filter(forum_id=forum.pk, user_id__in=waiting_before - waiting_after).update(waiting_since=None)
     for waiter in after.pool:
-        if waiter.learner_id not in {w.learner_id for w in roster.pool}:
+        if waiter.learner_id not in waiting_before:
             _Participant.objects.filter(forum_id=forum.pk, user_id=waiter.learner_id).update(waiting_since=waiter.since)
     _bump(touched, now)
     return changes
@@ -308,9 +325,9 @@ def my_reflection(forum, person):
     return _reflection(row, person.handle) if row else None
 
 
-def any_submitted(usage_key):
-    """Whether anyone has submitted a reflection in the forum of this block."""
-    return _Reflection.objects.filter(forum__usage_key=str(usage_key)).exists()
+def submitted_count(usage_key):
+    """How many learners have submitted a reflection in the forum of this block."""
+    return _Reflection.objects.filter(forum__usage_key=str(usage_key)).count()
 
 
 def submit(forum, person, answers, request_id, now, rules, new_id):
@@ -427,6 +444,20 @@ def _has_mark(comment):
         return comment.helpful_mark is not None
     except _HelpfulMark.DoesNotExist:
         return False
+
+
+def group_version(forum, user_id):
+    """``(group uid, version, oldest waiter's since)`` for a learner's no-change poll, or
+    None when they are in no group: one indexed query."""
+    oldest = (
+        _Participant.objects.filter(forum_id=forum.pk, waiting_since__isnull=False)
+        .order_by("waiting_since").values("waiting_since")[:1]
+    )
+    return (
+        _Membership.objects.filter(group_set_id=forum.group_set, user_id=user_id)
+        .annotate(oldest=Subquery(oldest))
+        .values_list("group__uid", "group__version", "oldest").first()
+    )
 
 
 def pool_view(forum, person):
@@ -645,6 +676,8 @@ def report(forum):
     """
     people, last_seen = {}, {}
     for row in _Participant.objects.filter(forum_id=forum.pk).order_by("id"):
+        if row.is_staff and row.submitted_at is None:
+            continue  # staff who only looked at the learner view are no learners
         people[row.user_id] = _person(row)
         last_seen[row.user_id] = row.last_seen
     groups = list(

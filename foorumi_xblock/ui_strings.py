@@ -1,12 +1,14 @@
-"""Every English string the learner-view JavaScript (``static/js/foorumi.js``) shows.
+"""Every English string the JavaScript modules show: the learner view (``static/js/foorumi.js``)
+and the Studio editor in ``JS_STRINGS``, the staff console in ``STAFF_JS_STRINGS``.
 
 Each is wrapped in the no-op ``_`` so that translation extraction finds it. The block
 sends ``init.i18n = js_translations(gettext)``; the JavaScript looks a string up with
 ``t("English")`` (falling back to the English) and fills ``%(name)s`` placeholders itself,
 so the same catalogue entries work in Python and in the browser.
 
-``tests/test_ui_strings.py`` checks that this tuple and the ``t("...")`` calls in the
-JavaScript match exactly.
+``tests/test_ui_strings.py`` checks that ``JS_STRINGS`` and the ``t("...")`` calls in the
+JavaScript match exactly; ``tests/browser/test_staff_console.py`` does the same for
+``STAFF_JS_STRINGS`` and the console.
 """
 
 
@@ -120,6 +122,10 @@ JS_STRINGS = (
     _("Learners answer each prompt in a text box of its own. From %(min)s to %(max)s prompts."),
     _("The id names the prompt's answers: lowercase letters a-z, digits, '-' and '_'. Do not change it once learners have started writing."),
     _("Learners see their word count as they type; a minimum of 0 means none."),
+    _("This forum is live. Reflections submitted: %(count)s."),
+    _("Changed prompts: those who submitted keep their reflection as it is; a new prompt is optional for them when they edit, and required of everyone who has not submitted yet."),
+    _("Changed group sizes: groups already formed stay as they are; the new sizes apply to learners placed from now on."),
+    _("Pseudonyms cannot be switched to names any more: that would reveal who wrote what."),
     _("Prompt %(number)s"),
     _("Prompt %(number)s added."),
     _("Prompt %(number)s removed."),
@@ -172,13 +178,114 @@ JS_STRINGS = (
 )
 
 
-def js_translations(gettext):
-    """``{english: translated}`` for every JS string, for ``init.i18n``.
+#: The staff console's own strings (``static/js/foorumi_staff.js``), sent to course staff only
+#: (``init.staff.i18n``); the console also uses a few of ``JS_STRINGS`` above ("Cancel",
+#: the network errors...), which come with the learner module's ``init.i18n``.
+STAFF_JS_STRINGS = (
+    _("Yes"),
+    _("No"),
+    _("The report is up to date."),
+    _("Forum views"),
+    _("Staff console"),
+    _("View as learner"),
+    _("Please wait…"),
+    _("Update report"),
+    _("Updated %(time)s"),
+    _("Learners"),
+    _("Accepted the ground rules"),
+    _("Submitted"),
+    _("In groups"),
+    _("Waiting for a group"),
+    _("Groups"),
+    _("Comments"),
+    _("Complete"),
+    _("Flagged items"),
+    _("Participation"),
+    _("Reflection by %(name)s"),
+    _("Comment by %(name)s"),
+    _("An item that no longer exists"),
+    _("Nothing has been flagged."),
+    _("Learners flagged these for staff. Hiding an item shows the group “Removed by a moderator” instead; its author still sees it, marked as hidden. Every decision is logged with its reason."),
+    _("Hidden from the group"),
+    _("Visible to the group"),
+    _("Flags: %(count)s"),
+    _("last flagged %(time)s"),
+    _("Reasons given:"),
+    _("Reason for restoring (optional)"),
+    _("Reason for hiding (required)"),
+    _("Restore"),
+    _("Hide"),
+    _("Write the reason for hiding first: it goes into the log."),
+    _("Hidden. The group now sees “Removed by a moderator” in its place."),
+    _("Restored. The group sees it again."),
+    _("One learner waits alone. They join a group when someone else submits, or when the longest wait (%(hours)s h) is over."),
+    _("Someone has waited longer than the longest wait (%(hours)s h)."),
+    _("Nobody is waiting for a group."),
+    _("waiting since %(time)s"),
+    _("Form groups now"),
+    _("Place everyone waiting (%(count)s) in groups now? They join the smallest groups (up to %(max)s members), or form a group of their own when there is none."),
+    _("Yes, form groups"),
+    _("Learners placed in groups: %(count)s."),
+    _("Silent: no recent activity"),
+    _("Small: fewer than %(min)s members"),
+    _("No groups yet."),
+    _("Group health"),
+    _("Group"),
+    _("Members"),
+    _("Reflections"),
+    _("Lacking feedback"),
+    _("Last activity"),
+    _("Warnings"),
+    _("Actions"),
+    _("Read %(group)s"),
+    _("Hidden from the group. Reason: %(reason)s"),
+    _("Reading %(group)s"),
+    _("Close"),
+    _("No reflections yet."),
+    _("Name"),
+    _("Username"),
+    _("Comments given"),
+    _("Comments received"),
+    _("Helpful received"),
+    _("Waiting"),
+    _("Nobody has opened this forum yet."),
+    _("Filter learners"),
+    _("By name, username or group."),
+    _("Move to group"),
+    _("Learners; select a column heading to sort by it."),
+    _("No learner matches the filter."),
+    _("Learners shown: %(shown)s of %(total)s."),
+    _("Choose a group"),
+    _("%(group)s (members: %(count)s)"),
+    _("New group for %(name)s"),
+    _("Move"),
+    _("Choose the group to move %(name)s to first."),
+    _("%(name)s is now in %(group)s."),
+    _("No moderation decisions yet."),
+    _("Moderation log"),
+    _("Hidden"),
+    _("Restored"),
+    _("Moderation log, latest first"),
+    _("When"),
+    _("Decision"),
+    _("Item"),
+    _("Reason"),
+    _("By"),
+    _("Export"),
+    _("Participation as a CSV file, one row per learner."),
+    _("Download participation (CSV)"),
+    _("Download participation with reflection texts (CSV)"),
+    _("The file with texts holds what learners wrote: keep it confidential."),
+)
+
+
+def js_translations(gettext, strings=JS_STRINGS):
+    """``{english: translated}`` for every string of ``strings``, for ``init.i18n``.
 
     Only strings whose translation differs are sent; the JavaScript falls back to English.
     """
     out = {}
-    for english in JS_STRINGS:
+    for english in strings:
         translated = gettext(english)
         if translated and translated != english:
             out[english] = translated

@@ -99,6 +99,10 @@ class ForumHarness:
         """The anonymous id the workbench user service gives ``user_id`` (rows are keyed by it)."""
         return anonymous_id_for(user_id)
 
+    def handle(self, user_id):
+        """The forum-local handle the block gives ``user_id`` (what peers see as their id)."""
+        return self.block(user_id).viewer().handle
+
     def answers(self, words=12):
         """Answers that satisfy every prompt of the block's configuration."""
         block = self.block(AUTHOR)

@@ -71,3 +71,11 @@ def test_the_page_its_templates_and_its_js_strings_are_finnish(forum):
     data = json.loads(fragment.json_init_args["json"])
     assert data["lang"] == "fi"
     assert data["i18n"]["Flagged for staff"] == "Ilmoitettu kurssin henkilökunnalle"
+
+
+def test_every_view_names_its_language_on_its_root_element(forum):
+    with translation.override("fi"):
+        block = forum.block("staff_maija")
+        for view in (block.student_view, block.author_view, block.studio_view):
+            root = view().content.split("<div", 1)[1].split(">", 1)[0]
+            assert 'lang="fi"' in root

@@ -233,3 +233,10 @@ def test_a_pseudonymous_forum_cannot_reveal_names_once_anyone_wrote():
     assert status == 400 and [p["field"] for p in payload["problems"]] == ["identity"]
     assert forum.block(STAFF).identity == "pseudonymous"
     assert forum.ok(STAFF, "studio_submit", {"values": {"identity": "pseudonymous", "group_size": 4}})
+
+
+def test_staff_who_only_look_at_the_learner_view_are_not_counted_as_learners():
+    forum = two_groups()
+    forum.ok(STAFF, "state")  # staff open the forum (and see the learner view too)
+    report = forum.ok(STAFF, "staff_report")
+    assert STAFF not in {l["username"] for l in report["learners"]} and report["totals"]["learners"] == 6

@@ -291,8 +291,19 @@ function FoorumiXBlock(runtime, element, init) {
         return !!(person && person.is_me);
     }
 
+    // A name is shown isolated (U+2068 FIRST STRONG ISOLATE ... U+2069 POP DIRECTIONAL
+    // ISOLATE), so that a name starting with a right-to-left override cannot reverse the
+    // sentence or the line around it.
+    // Only text that has right-to-left letters or bidi controls needs it; other names stay
+    // as they are (so "Anna" is still "Anna" to a screen reader or a search).
+    var BIDI_RE = /[\u0590-\u08ff\u200e\u200f\u202a-\u202e\u2066-\u2069\ufb1d-\ufdff\ufe70-\ufefe\u{10800}-\u{10fff}\u{1e800}-\u{1efff}]/u;
+
+    function isolate(text) {
+        return BIDI_RE.test(text) ? "\u2068" + text + "\u2069" : text;
+    }
+
     function nameOf(person) {
-        return person && person.name ? String(person.name) : t("Participant");
+        return person && person.name ? isolate(String(person.name)) : t("Participant");
     }
 
     function nameWithYou(person) {

@@ -558,9 +558,28 @@ function FoorumiStudio(runtime, element, init) {
                 numberInput(v.weight, limits.weight, "any"))
         ]);
 
-        [general, lists.prompts.node, lists.agreement_items.node, groups, grading].forEach(function (node) {
-            fieldsBox.appendChild(node);
+        var live = liveNotice();
+        [live, general, lists.prompts.node, lists.agreement_items.node, groups, grading].forEach(function (node) {
+            if (node) {
+                fieldsBox.appendChild(node);
+            }
         });
+    }
+
+    // A forum where learners have already submitted: say what a change means for them.
+    function liveNotice() {
+        var submitted = Number((init.live || {}).submitted) || 0;
+        if (!submitted) {
+            return null;
+        }
+        return h("div", {"class": "foorumi-studio-live", role: "note"}, [
+            h("p", {"class": "foorumi-studio-live-title", text: fmt(t("This forum is live. Reflections submitted: %(count)s."), {count: submitted})}),
+            h("ul", {}, [
+                h("li", {text: t("Changed prompts: those who submitted keep their reflection as it is; a new prompt is optional for them when they edit, and required of everyone who has not submitted yet.")}),
+                h("li", {text: t("Changed group sizes: groups already formed stay as they are; the new sizes apply to learners placed from now on.")}),
+                h("li", {text: t("Pseudonyms cannot be switched to names any more: that would reveal who wrote what.")})
+            ])
+        ]);
     }
 
     function collect() {

@@ -7,6 +7,7 @@ in ``-stage``, and the group's threads are ``article.foorumi-thread`` elements.
 """
 import re
 import uuid
+from urllib.parse import quote
 
 from playwright.sync_api import expect
 
@@ -60,7 +61,7 @@ class Forum:
 
     @property
     def url(self):
-        return f"{self.base_url}/scenario/{self.scenario_id}/?student={self.student_id}"
+        return f"{self.base_url}/scenario/{self.scenario_id}/?student={quote(self.student_id)}"
 
     # -- loading ------------------------------------------------------------------------------
     def open(self):

@@ -4,6 +4,7 @@ These run on the test process's sqlite database (``conftest.py``); the same func
 under several worker processes on MariaDB and PostgreSQL in ``tests/multiprocess``.
 """
 import itertools
+import json
 import threading
 import uuid
 
@@ -157,7 +158,7 @@ def seeded_harness(learners):
     new_id = ids()
     for number in range(1, learners):
         name = f"learner{number}"
-        who = store.enter(forum, harness.anonymous_id(name), f"m{number:015d}", name, harness.now)
+        who = store.enter(forum, harness.anonymous_id(name), harness.handle(name), name, harness.now)
         store.transaction(lambda: store.submit(forum, who, {"origin": "sana " * 20}, "seed", harness.now, rules, new_id))
     harness.submit("learner0")
     return harness
@@ -214,3 +215,35 @@ def test_the_retirement_receiver_finds_nothing_to_import_outside_the_lms():
 
 def test_the_models_and_the_committed_migrations_agree():
     call_command("makemigrations", "foorumi", "--check", "--dry-run", verbosity=0)
+
+
+# -- the no-change poll ------------------------------------------------------------------------
+
+
+def test_a_poll_that_finds_nothing_new_is_one_query_and_a_tiny_answer():
+    harness = seeded_harness(30)
+    state = harness.ok("learner0", "state")
+    version = state["version"]
+    assert version and state["stage"] == "group"
+    harness.ok("learner0", "state", {"since": version})  # warm the forum lookup
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        status, answer = harness.call("learner0", "state", {"since": version})
+    assert status == 200 and answer == {"unchanged": True, "version": version}
+    assert len(captured.captured_queries) == 1, [q["sql"] for q in captured.captured_queries]
+    assert len(json.dumps(answer)) < 100
+    # A peer's comment is a change: the next poll gets the whole state, with a new version.
+    peer_user = next(u for u in (f"learner{n}" for n in range(1, 30))
+                     if harness.handle(u) in {m["id"] for m in state["group"]["members"]})
+    target = harness.ok(peer_user, "state")["suggested"][0]
+    harness.ok(peer_user, "comment", {"reflection_id": target, "text": "Uutta", "request_id": "poll-1"})
+    fresh = harness.ok("learner0", "state", {"since": version})
+    assert "unchanged" not in fresh and fresh["version"] != version
+    assert harness.call("learner0", "state", {"since": 5})[0] == 400
+
+
+def test_a_learner_outside_a_group_always_gets_the_whole_state():
+    harness = ForumHarness(group_size=3, min_group_size=3, max_group_size=4, agreement_required=False)
+    state = harness.submit("solo")
+    assert state["stage"] == "pool" and state["version"] is None
+    assert harness.ok("solo", "state", {"since": "anything"})["stage"] == "pool"

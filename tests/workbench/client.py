@@ -13,6 +13,7 @@ import json
 import re
 import threading
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import requests
 
@@ -98,7 +99,7 @@ class Learner:
 
     @property
     def page_url(self):
-        return f"{self.base_url}/scenario/{self.scenario_id}/?student={self.student_id}"
+        return f"{self.base_url}/scenario/{self.scenario_id}/?student={quote(self.student_id)}"
 
     def load_page(self, headers=None):
         """GET the scenario page as this learner (a reload); returns a ``Page``."""
@@ -108,7 +109,7 @@ class Learner:
         return parse_page(response.status_code, response.text)
 
     def handler_url(self, handler):
-        return f"{self.base_url}/handler/{self.usage_id}/{handler}/?student={self.student_id}"
+        return f"{self.base_url}/handler/{self.usage_id}/{handler}/?student={quote(self.student_id)}"
 
     # -- handlers ----------------------------------------------------------------------------
     def request(self, handler, data=None, *, body=None, method="POST", headers=None):
