@@ -416,6 +416,11 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         return self._run()
 
     @api_handler
+    def older_comments(self, data):
+        """A page of a thread's older comments, before ``before`` (the oldest one shown)."""
+        return self.forum().older_comments(data.get("reflection_id"), data.get("before"), self.gettext)
+
+    @api_handler
     def accept_agreement(self, data):
         """Accept the group's ground rules."""
         return self._run("accept_agreement")

@@ -11,6 +11,7 @@ load what the learner's view needs, and work out the completion and grade to pub
 learner's private, single-writer state (the draft and the grade last published) stays in
 the runtime's ``user_state``, passed in and out as ``Private``.
 """
+import dataclasses
 from dataclasses import dataclass, field
 
 from . import store
@@ -374,6 +375,45 @@ class LearnerForum:
             self._group_view(state, outcome, gettext)
         return state
 
+    def _comment(self, group, comment, flags, gettext):
+        """A comment as this viewer receives it (a hidden one's text only to its author)."""
+        me = self.viewer.handle
+        return {
+            "id": comment.id,
+            "author": self._person(group, comment.author, gettext),
+            "text": comment.text if (comment.author == me or not comment.hidden) else "",
+            "helpful": comment.helpful,
+            "hidden": comment.hidden,
+            "hidden_reason": group.reasons.get(comment.id, "") if comment.author == me else "",
+            "edited": comment.edited,
+            "created_at": self._when(comment.created_at),
+            "reply_to": comment.reply_to,
+            "flagged": comment.id in flags,
+        }
+
+    def older_comments(self, reflection_id, before, gettext):
+        """A page of a thread's older comments: ``{"reflection_id", "comments", "more"}``."""
+        if not isinstance(reflection_id, str) or not isinstance(before, str):
+            raise Invalid(_("reflection_id and before must be text."))
+
+        def unit():
+            forum = store.open_forum(self.usage_key, self.course_key, self.now)
+            person = store.enter(forum, self.viewer.user_id, self.viewer.handle, self.viewer.name, self.now,
+                                 self.viewer.is_staff)
+            group = store.group_view(forum, person)
+            if group is None:
+                raise WrongStage(_("You are not in a group yet."))
+            comments, reasons, _people, more = store.older_comments(forum, person, reflection_id, before)
+            flags = store.my_flags(forum, person)
+            view = dataclasses.replace(group, reasons={**group.reasons, **reasons})
+            return {
+                "reflection_id": reflection_id,
+                "comments": [self._comment(view, c, flags, gettext) for c in comments],
+                "more": more,
+            }
+
+        return store.transaction(unit)
+
     def _person(self, group, handle, gettext):
         """How a member (by handle) is shown to this viewer."""
         member_handles = [group.people[m].handle for m in group.members if m in group.people]
@@ -403,21 +443,7 @@ class LearnerForum:
         threads = []
         for reflection in group.reflections:
             mine = reflection.author == me
-            thread_comments = [
-                {
-                    "id": c.id,
-                    "author": self._person(group, c.author, gettext),
-                    "text": c.text if (c.author == me or not c.hidden) else "",
-                    "helpful": c.helpful,
-                    "hidden": c.hidden,
-                    "hidden_reason": group.reasons.get(c.id, "") if c.author == me else "",
-                    "edited": c.edited,
-                    "created_at": self._when(c.created_at),
-                    "reply_to": c.reply_to,
-                    "flagged": c.id in outcome.flags,
-                }
-                for c in by_thread[reflection.id]
-            ]
+            thread_comments = [self._comment(group, c, outcome.flags, gettext) for c in by_thread[reflection.id]]
             threads.append({
                 "id": reflection.id,
                 "reflection_id": reflection.id,
@@ -429,12 +455,15 @@ class LearnerForum:
                 "created_at": self._when(reflection.submitted_at),
                 "flagged": reflection.id in outcome.flags,
                 "comments": thread_comments,
+                # The state carries the newest comments of a thread; ``older_comments`` pages
+                # back from the first one shown.
+                "comments_total": group.totals.get(reflection.id, 0),
+                "older": group.totals.get(reflection.id, 0) > len(thread_comments),
             })
         state["threads"] = threads
-        edges = [
-            feedback.CommentEdge(c.id, c.author, c.reflection_id, authors[c.reflection_id])
-            for c in group.comments
-            if c.reply_to is None
+        edges = [  # every thread's feedback, also from comments older than those shown
+            feedback.CommentEdge(f"{commenter}>{rid}", commenter, rid, authors[rid])
+            for commenter, rid in group.edges
         ]
         visible = {r.author: r.id for r in group.reflections if not r.hidden}
         state["suggested"] = feedback.suggestions(me, members, visible, edges, self.required(group))

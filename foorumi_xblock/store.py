@@ -25,7 +25,8 @@ from dataclasses import dataclass, field
 from django.db import IntegrityError, OperationalError
 from django.db import connection as _db_connection
 from django.db import transaction as _db_transaction
-from django.db.models import Count, F, Max, Subquery
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Max, Q, Subquery, Window
+from django.db.models.functions import RowNumber
 
 from .forum import groups as _groups
 from .forum.errors import Conflict, NotFound, WrongStage, _
@@ -88,6 +89,8 @@ class GroupView:
     reflections: tuple = ()  # Reflection records, in members' order
     comments: tuple = ()  # Comment records, oldest first
     reasons: dict = field(default_factory=dict)  # hidden item id -> the moderator's reason
+    totals: dict = field(default_factory=dict)  # reflection id -> its number of comments
+    edges: tuple = ()  # (commenter handle, reflection id): who gave feedback where (no replies)
 
 
 @dataclass(frozen=True)
@@ -399,18 +402,35 @@ def group_view(forum, person):
     return _load_group(forum, membership.group) if membership else None
 
 
-def _load_group(forum, group):
+#: The newest comments of each thread that one learner state carries; older ones come a
+#: page at a time (``older_comments``), so a state stays bounded whatever others write.
+COMMENTS_PER_THREAD = 20
+
+
+def _load_group(forum, group, limit=COMMENTS_PER_THREAD):
+    """A group's members, reflections and (the newest ``limit`` per thread, or all when
+    None) comments, with each thread's comment count and who gave feedback where."""
     members = tuple(
         _Membership.objects.filter(group_id=group.pk).order_by("id").values_list("user_id", flat=True)
     )
     reflections = list(
         _Reflection.objects.filter(forum_id=forum.pk, author__in=members)
     )
-    comments = list(
-        _Comment.objects.filter(reflection__in=[r.pk for r in reflections])
-        .select_related("reply_to", "helpful_mark").order_by("created_at", "id")
+    pks = [r.pk for r in reflections]
+    shown = _Comment.objects.filter(reflection__in=pks)
+    if limit is not None:
+        shown = shown.annotate(rank=Window(
+            RowNumber(), partition_by=[F("reflection_id")], order_by=[F("created_at").desc(), F("id").desc()],
+        )).filter(rank__lte=limit)
+    comments = list(shown.select_related("reply_to", "helpful_mark").order_by("created_at", "id"))
+    # Per thread, author and kind: the counts and the feedback edges, however many comments.
+    tallies = list(
+        _Comment.objects.filter(reflection__in=pks)
+        .annotate(top=ExpressionWrapper(Q(reply_to__isnull=True), output_field=BooleanField()))
+        .values("reflection_id", "author", "top").annotate(n=Count("id"))
+        .values_list("reflection_id", "author", "top", "n")
     )
-    wanted = set(members) | {c.author for c in comments}
+    wanted = set(members) | {c.author for c in comments} | {author for _r, author, _top, _n in tallies}
     people = {
         row.user_id: _person(row)
         for row in _Participant.objects.filter(forum_id=forum.pk, user_id__in=wanted)
@@ -423,20 +443,58 @@ def _load_group(forum, group):
     order = {m: i for i, m in enumerate(members)}
     reflections.sort(key=lambda r: order.get(r.author, len(order)))
     uids = {r.pk: r.uid for r in reflections}
+    totals = {}
+    for reflection_pk, _author, _top, count in tallies:
+        totals[uids[reflection_pk]] = totals.get(uids[reflection_pk], 0) + count
     return GroupView(
         uid=group.uid, number=group.number, version=group.version, members=members, people=people,
         reflections=tuple(_reflection(r, handle(r.author)) for r in reflections),
-        comments=tuple(
-            Comment(
-                id=c.uid, author=handle(c.author), reflection_id=uids[c.reflection_id], text=c.text,
-                created_at=c.created_at, edited_at=c.edited_at, request_id=c.request_id,
-                helpful=_has_mark(c), reply_to=c.reply_to.uid if c.reply_to_id else None, hidden=c.hidden,
-            )
-            for c in comments
-        ),
+        comments=tuple(_comment(c, uids[c.reflection_id], handle) for c in comments),
         reasons={r.uid: r.hidden_reason for r in reflections if r.hidden}
         | {c.uid: c.hidden_reason for c in comments if c.hidden},
+        totals=totals,
+        edges=tuple(sorted({(handle(author), uids[r]) for r, author, top, _n in tallies if top})),
     )
+
+
+def _comment(row, reflection_uid, handle):
+    return Comment(
+        id=row.uid, author=handle(row.author), reflection_id=reflection_uid, text=row.text,
+        created_at=row.created_at, edited_at=row.edited_at, request_id=row.request_id,
+        helpful=_has_mark(row), reply_to=row.reply_to.uid if row.reply_to_id else None, hidden=row.hidden,
+    )
+
+
+def older_comments(forum, person, reflection_uid, before_uid, limit=COMMENTS_PER_THREAD):
+    """The page of a thread of the learner's group before comment ``before_uid``: up to
+    ``limit`` comments, oldest first, and whether there are older ones still.
+
+    Returns ``(comments, reasons, people, more)``; NotFound for a thread or comment outside
+    the learner's group.
+    """
+    reflection, _group = _thread_in_group(forum, person, reflection_uid)
+    if reflection is None:
+        raise NotFound(_("There is no such reflection in your group."))
+    before = _Comment.objects.filter(reflection_id=reflection.pk, uid=before_uid).values("created_at", "pk").first()
+    if before is None:
+        raise NotFound(_("There is no such comment in this thread."))
+    rows = list(
+        _Comment.objects.filter(reflection_id=reflection.pk)
+        .filter(Q(created_at__lt=before["created_at"]) | Q(created_at=before["created_at"], pk__lt=before["pk"]))
+        .select_related("reply_to", "helpful_mark").order_by("-created_at", "-id")[:limit + 1]
+    )
+    more, rows = len(rows) > limit, rows[:limit][::-1]
+    people = {
+        row.user_id: _person(row)
+        for row in _Participant.objects.filter(forum_id=forum.pk, user_id__in={r.author for r in rows})
+    }
+
+    def handle(user_id):
+        found = people.get(user_id)
+        return found.handle if found else "?"
+
+    comments = tuple(_comment(r, reflection.uid, handle) for r in rows)
+    return comments, {r.uid: r.hidden_reason for r in rows if r.hidden}, people, more
 
 
 def _has_mark(comment):
@@ -620,7 +678,7 @@ def staff_group(forum, group_uid):
     group = _PeerGroup.objects.filter(group_set_id=forum.group_set, uid=group_uid).first()
     if group is None:
         raise NotFound(_("There is no such group."))
-    return _load_group(forum, group)
+    return _load_group(forum, group, limit=None)  # staff read every comment
 
 
 def moderate(forum, item_uid, hide, reason, by, now):

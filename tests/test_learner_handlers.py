@@ -445,3 +445,28 @@ def test_invisible_characters_are_no_words_in_an_answer(forum):
     assert status == 400 and payload["prompt_id"]
     answers = {pid: ("sana\u200b " * 25) for pid in forum.answers()}
     assert forum.call("anna", "submit_reflection", {"answers": answers, "request_id": "y"})[0] == 200
+
+
+def test_a_long_thread_is_paged_and_the_state_stays_bounded(forum):
+    from foorumi_xblock.store import COMMENTS_PER_THREAD  # pylint: disable=import-outside-toplevel
+
+    states = grouped(forum)
+    bens = thread_of(states["anna"], name="Ben")
+    long_text = "pitkä " * 600  # 3,600 characters
+    for number in range(COMMENTS_PER_THREAD + 5):
+        forum.now += 1
+        forum.ok("anna", "comment", {"reflection_id": bens["id"], "text": f"{number} {long_text}", "request_id": f"long{number}"})
+    state = forum.ok("cai", "state")
+    thread = thread_of(state, name="Ben")
+    assert len(thread["comments"]) == COMMENTS_PER_THREAD and thread["comments_total"] == COMMENTS_PER_THREAD + 5
+    assert thread["older"] is True and thread["comments"][0]["text"].startswith("5 ")
+    # The bound: members x (answers + the newest comments of one thread), whatever anyone writes.
+    assert len(json.dumps(state)) < 3 * (10 * 10_000 + COMMENTS_PER_THREAD * 4_000 + 2_000)
+    page = forum.ok("cai", "older_comments", {"reflection_id": bens["id"], "before": thread["comments"][0]["id"]})
+    assert [c["text"].split()[0] for c in page["comments"]] == ["0", "1", "2", "3", "4"] and page["more"] is False
+    assert forum.call("cai", "older_comments", {"reflection_id": bens["id"], "before": "c-none"})[0] == 404
+    assert forum.call("cai", "older_comments", {"reflection_id": bens["id"], "before": 3})[0] == 400
+    # Feedback from comments older than those shown still counts in the suggestions.
+    assert bens["id"] not in forum.ok("anna", "state")["suggested"]
+    outsider = ForumHarness(**THREE)
+    assert outsider.call("anna", "older_comments", {"reflection_id": bens["id"], "before": thread["comments"][0]["id"]})[0] in (404, 409)
