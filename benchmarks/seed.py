@@ -1,4 +1,4 @@
-"""A forum of N learners, seeded through the repository (``store.py``), not the handlers.
+"""A forum of N learners, seeded through the repository (``store/``), not the handlers.
 
 Every learner enters and submits (so groups form as they would: five per group, three
 to start one); then every learner in a group comments once, on the reflection of the

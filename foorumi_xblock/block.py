@@ -1,7 +1,7 @@
 """The Foorumi XBlock: fields, views and handlers, and nothing else.
 
 Handlers parse and validate their input, hand the work to ``learner.LearnerForum`` (which
-runs it as one transaction through the repository, ``store.py``, and calls the pure domain
+runs it as one transaction through the repository, ``store/``, and calls the pure domain
 in ``forum/``) and map the domain's typed errors to HTTP statuses in one place
 (``api_handler``). The forum's shared records live in Foorumi's own tables; the block's
 fields hold only settings and the learner's private draft and last published grade.
@@ -137,7 +137,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     editable_fields = forum_config.FIELD_NAMES
 
-    # -- the learner's private, single-writer state (shared records: store.py) -----------
+    # -- the learner's private, single-writer state (shared records: store/) -----------
     draft = Dict(scope=Scope.user_state)
     published_grade = Float(scope=Scope.user_state, default=None)
     placement = String(scope=Scope.user_state, default="")

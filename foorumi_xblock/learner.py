@@ -2,7 +2,7 @@
 
 This layer sits between the XBlock (which parses requests and maps errors to HTTP) and the
 pure domain (``forum/``, which decides). It reaches the database only through the
-repository (``store.py``) and imports no XBlock, Django model or WebOb.
+repository (``store/``) and imports no XBlock, Django model or WebOb.
 
 Every request runs the same way (``LearnerForum.run``), inside one transaction: apply the
 pool timeout (so nobody waits past the deadline, whoever asks), find or create the
@@ -393,8 +393,9 @@ class LearnerForum:
 
     def older_comments(self, reflection_id, before, gettext):
         """A page of a thread's older comments: ``{"reflection_id", "comments", "more"}``."""
-        if not isinstance(reflection_id, str) or not isinstance(before, str):
-            raise Invalid(_("reflection_id and before must be text."))
+        for name, value in (("reflection_id", reflection_id), ("before", before)):
+            if not isinstance(value, str):
+                raise Invalid(_("%(field)s must be text."), field=name)
 
         def unit():
             forum = store.open_forum(self.usage_key, self.course_key, self.now)

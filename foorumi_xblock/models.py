@@ -1,6 +1,6 @@
 """Foorumi's tables: the forum's shared records, in the LMS database.
 
-Only ``store.py`` imports these models; everything else gets plain data from it. Times are
+Only ``store/`` imports these models; everything else gets plain data from it. Times are
 epoch seconds (floats), as the domain (``forum/``) counts them. Learners are keyed by the
 course-specific anonymous user id from the user service, never by username. Why these
 tables exist at all: ``docs/decisions/0001-own-tables.md``.

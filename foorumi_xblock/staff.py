@@ -1,7 +1,7 @@
 """The staff side of a forum: the report, any group's threads, moderation, groups, export.
 
 Like ``learner.py``, this layer reaches the database only through the repository
-(``store.py``) and decides nothing the domain decides. The XBlock checks the staff role
+(``store/``) and decides nothing the domain decides. The XBlock checks the staff role
 before it calls anything here (``block.staff_handler``).
 """
 import csv

@@ -1,4 +1,4 @@
-"""The repository (``store.py``) over a real database: placement, cost, retries, retirement.
+"""The repository (``store/``) over a real database: placement, cost, retries, retirement.
 
 These run on the test process's sqlite database (``conftest.py``); the same functions run
 under several worker processes on MariaDB and PostgreSQL in ``tests/multiprocess``.

@@ -1,0 +1,319 @@
+"""Reflections, the group view, comments, helpful marks and flags."""
+from django.db import IntegrityError
+from django.db import transaction as _db_transaction
+from django.db.models import BooleanField, Count, ExpressionWrapper, F, Q, Subquery, Window
+from django.db.models.functions import RowNumber
+
+from ..forum.errors import Conflict, NotFound, WrongStage, _
+from ..forum.records import Comment
+from ..models import Comment as _Comment
+from ..models import Flag as _Flag
+from ..models import HelpfulMark as _HelpfulMark
+from ..models import Membership as _Membership
+from ..models import Participant as _Participant
+from ..models import Reflection as _Reflection
+from .core import GroupView, Pool, _bump, _bump_group_of, _group_pk_of, _person, _reflection, oldest_waiter
+
+
+def my_reflection(forum, person):
+    """The learner's submitted reflection in this forum, or None."""
+    row = _Reflection.objects.filter(forum_id=forum.pk, author=person.user_id).first()
+    return _reflection(row, person.handle) if row else None
+
+
+def submitted_count(usage_key):
+    """How many learners have submitted a reflection in the forum of this block."""
+    return _Reflection.objects.filter(forum__usage_key=str(usage_key)).count()
+
+
+def edit_reflection(forum, person, answers, now):
+    """Replace the learner's answers; returns the reflection (None if there is none) and
+    whether anything changed."""
+    row = _Reflection.objects.select_for_update().filter(forum_id=forum.pk, author=person.user_id).first()
+    if row is None:
+        return None, False
+    if row.answers == answers:
+        return _reflection(row, person.handle), False
+    row.answers, row.edited_at = answers, now
+    row.save(update_fields=["answers", "edited_at"])
+    _bump_group_of(forum, person.user_id, now)
+    return _reflection(row, person.handle), True
+
+
+def group_view(forum, person):
+    """The learner's group with its threads, or None when they are in no group.
+
+    A fixed number of indexed queries, whatever the size of the course: the membership,
+    the members, their reflections, the comments (with replies and helpful marks joined),
+    and the participant rows of everyone who wrote there.
+    """
+    membership = (
+        _Membership.objects.filter(group_set_id=forum.group_set, user_id=person.user_id)
+        .select_related("group").first()
+    )
+    return _load_group(forum, membership.group) if membership else None
+
+
+#: The newest comments of each thread that one learner state carries; older ones come a
+#: page at a time (``older_comments``), so a state stays bounded whatever others write.
+COMMENTS_PER_THREAD = 20
+
+
+def _load_group(forum, group, limit=COMMENTS_PER_THREAD):
+    """A group's members, reflections and (the newest ``limit`` per thread, or all when
+    None) comments, with each thread's comment count and who gave feedback where."""
+    members = tuple(
+        _Membership.objects.filter(group_id=group.pk).order_by("id").values_list("user_id", flat=True)
+    )
+    reflections = list(
+        _Reflection.objects.filter(forum_id=forum.pk, author__in=members)
+    )
+    pks = [r.pk for r in reflections]
+    shown = _Comment.objects.filter(reflection__in=pks)
+    if limit is not None:
+        shown = shown.annotate(rank=Window(
+            RowNumber(), partition_by=[F("reflection_id")], order_by=[F("created_at").desc(), F("id").desc()],
+        )).filter(rank__lte=limit)
+    comments = list(shown.select_related("reply_to", "helpful_mark").order_by("created_at", "id"))
+    # Per thread, author and kind: the counts and the feedback edges, however many comments.
+    tallies = list(
+        _Comment.objects.filter(reflection__in=pks)
+        .annotate(top=ExpressionWrapper(Q(reply_to__isnull=True), output_field=BooleanField()))
+        .values("reflection_id", "author", "top").annotate(n=Count("id"))
+        .values_list("reflection_id", "author", "top", "n")
+    )
+    wanted = set(members) | {c.author for c in comments} | {author for _r, author, _top, _n in tallies}
+    people = {
+        row.user_id: _person(row)
+        for row in _Participant.objects.filter(forum_id=forum.pk, user_id__in=wanted)
+    }
+
+    def handle(user_id):
+        found = people.get(user_id)
+        return found.handle if found else "?"
+
+    order = {m: i for i, m in enumerate(members)}
+    reflections.sort(key=lambda r: order.get(r.author, len(order)))
+    uids = {r.pk: r.uid for r in reflections}
+    totals = {}
+    for reflection_pk, _author, _top, count in tallies:
+        totals[uids[reflection_pk]] = totals.get(uids[reflection_pk], 0) + count
+    return GroupView(
+        uid=group.uid, number=group.number, version=group.version, members=members, people=people,
+        reflections=tuple(_reflection(r, handle(r.author)) for r in reflections),
+        comments=tuple(_comment(c, uids[c.reflection_id], handle) for c in comments),
+        reasons={r.uid: r.hidden_reason for r in reflections if r.hidden}
+        | {c.uid: c.hidden_reason for c in comments if c.hidden},
+        totals=totals,
+        edges=tuple(sorted({(handle(author), uids[r]) for r, author, top, _n in tallies if top})),
+    )
+
+
+def _comment(row, reflection_uid, handle):
+    return Comment(
+        id=row.uid, author=handle(row.author), reflection_id=reflection_uid, text=row.text,
+        created_at=row.created_at, edited_at=row.edited_at, request_id=row.request_id,
+        helpful=_has_mark(row), reply_to=row.reply_to.uid if row.reply_to_id else None, hidden=row.hidden,
+    )
+
+
+def older_comments(forum, person, reflection_uid, before_uid, limit=COMMENTS_PER_THREAD):
+    """The page of a thread of the learner's group before comment ``before_uid``: up to
+    ``limit`` comments, oldest first, and whether there are older ones still.
+
+    Returns ``(comments, reasons, people, more)``; NotFound for a thread or comment outside
+    the learner's group.
+    """
+    reflection, _group = _thread_in_group(forum, person, reflection_uid)
+    if reflection is None:
+        raise NotFound(_("There is no such reflection in your group."))
+    before = _Comment.objects.filter(reflection_id=reflection.pk, uid=before_uid).values("created_at", "pk").first()
+    if before is None:
+        raise NotFound(_("There is no such comment in this thread."))
+    rows = list(
+        _Comment.objects.filter(reflection_id=reflection.pk)
+        .filter(Q(created_at__lt=before["created_at"]) | Q(created_at=before["created_at"], pk__lt=before["pk"]))
+        .select_related("reply_to", "helpful_mark").order_by("-created_at", "-id")[:limit + 1]
+    )
+    more, rows = len(rows) > limit, rows[:limit][::-1]
+    people = {
+        row.user_id: _person(row)
+        for row in _Participant.objects.filter(forum_id=forum.pk, user_id__in={r.author for r in rows})
+    }
+
+    def handle(user_id):
+        found = people.get(user_id)
+        return found.handle if found else "?"
+
+    comments = tuple(_comment(r, reflection.uid, handle) for r in rows)
+    return comments, {r.uid: r.hidden_reason for r in rows if r.hidden}, people, more
+
+
+def _has_mark(comment):
+    try:
+        return comment.helpful_mark is not None
+    except _HelpfulMark.DoesNotExist:
+        return False
+
+
+def group_version(forum, user_id):
+    """``(group uid, version, oldest waiter's since)`` for a learner's no-change poll, or
+    None when they are in no group: one indexed query."""
+    oldest = (
+        _Participant.objects.filter(forum_id=forum.pk, waiting_since__isnull=False)
+        .order_by("waiting_since").values("waiting_since")[:1]
+    )
+    return (
+        _Membership.objects.filter(group_set_id=forum.group_set, user_id=user_id)
+        .annotate(oldest=Subquery(oldest))
+        .values_list("group__uid", "group__version", "oldest").first()
+    )
+
+
+def pool_view(forum, person):
+    """How many wait in the pool and the learner's place in line."""
+    waiting = _Participant.objects.filter(forum_id=forum.pk, waiting_since__isnull=False)
+    count = waiting.count()
+    position = None
+    if person.waiting_since is not None:
+        position = waiting.filter(waiting_since__lt=person.waiting_since).count() + 1
+    return Pool(waiting=count, position=position, oldest_since=oldest_waiter(forum) if count else None)
+
+
+def comments_given(forum, person):
+    """Distinct reflections of others the learner has commented on (replies don't count)."""
+    return (
+        _Comment.objects.filter(forum_id=forum.pk, author=person.user_id, reply_to__isnull=True)
+        .exclude(reflection__author=person.user_id)
+        .values("reflection_id").distinct().count()
+    )
+
+
+def my_flags(forum, person):
+    """Ids of the items the learner has flagged in this forum."""
+    return set(_Flag.objects.filter(forum_id=forum.pk, flagger=person.user_id).values_list("item_uid", flat=True))
+
+
+def _thread_in_group(forum, person, reflection_uid):
+    """The reflection row ``reflection_uid`` if its author is in the learner's group."""
+    group = _group_pk_of(forum, person.user_id)
+    if group is None:
+        return None, None
+    members = _Membership.objects.filter(group_id=group).values("user_id")
+    row = _Reflection.objects.filter(forum_id=forum.pk, uid=reflection_uid, author__in=Subquery(members)).first()
+    return row, group
+
+
+def earlier_comment(forum, person, request_id):
+    """The comment the learner's request ``request_id`` created earlier, or None."""
+    row = _Comment.objects.filter(forum_id=forum.pk, author=person.user_id, request_id=request_id).select_related("reflection").first()
+    return row.uid if row else None
+
+
+def add_comment(forum, person, reflection_uid, text, request_id, now, new_id, reply_to=None, limit=None):
+    """Insert a comment in a thread of the learner's group; returns ``(comment_id, created)``.
+
+    A retried ``request_id`` returns the first comment's id (also when the retry runs at
+    the same moment in another process: the unique constraint decides). Raises NotFound
+    for a thread (or ``reply_to`` comment) outside the learner's group, Conflict for a
+    hidden thread, and ``limit`` (an exception) when the learner already has too many.
+    """
+    earlier = earlier_comment(forum, person, request_id)
+    if earlier:
+        return earlier, False
+    reflection, group = _thread_in_group(forum, person, reflection_uid)
+    if group is None:
+        raise WrongStage(_("You are not in a group yet."))
+    if reflection is None:
+        raise NotFound(_("There is no such reflection in your group."))
+    if reflection.hidden:
+        raise Conflict(_("This reflection was removed by a moderator."))
+    parent = None
+    if reply_to is not None:
+        parent = _Comment.objects.filter(reflection_id=reflection.pk, uid=reply_to).values_list("pk", flat=True).first()
+        if parent is None:
+            raise NotFound(_("There is no such comment in this thread."))
+    if limit is not None and _Comment.objects.filter(forum_id=forum.pk, author=person.user_id).count() >= limit[0]:
+        raise limit[1]
+    uid = "c" + new_id()
+    try:
+        with _db_transaction.atomic():
+            _Comment.objects.create(
+                uid=uid, forum_id=forum.pk, reflection_id=reflection.pk, reply_to_id=parent, author=person.user_id,
+                text=text, request_id=request_id, created_at=now,
+            )
+    except IntegrityError:  # the same request, sent again at the same moment, won
+        earlier = earlier_comment(forum, person, request_id)
+        if earlier is None:
+            raise
+        return earlier, False
+    _bump({group}, now)
+    return uid, True
+
+
+def edit_comment(forum, person, comment_uid, text, now):
+    """Replace the text of the learner's own comment; returns whether anything changed."""
+    row = _Comment.objects.select_for_update().filter(forum_id=forum.pk, uid=comment_uid, author=person.user_id).first()
+    if row is None:
+        raise NotFound(_("You have no such comment."))
+    if row.text == text:
+        return False
+    row.text, row.edited_at = text, now
+    row.save(update_fields=["text", "edited_at"])
+    _bump_group_of(forum, person.user_id, now)
+    return True
+
+
+def set_helpful(forum, person, comment_uid, helpful, now):
+    """The reflection's author marks (or unmarks) another's comment on it as helpful.
+
+    Returns whether anything changed; NotFound for a comment not on the learner's own
+    reflection or written by the learner.
+    """
+    row = (
+        _Comment.objects.filter(forum_id=forum.pk, uid=comment_uid, reflection__author=person.user_id)
+        .exclude(author=person.user_id).values_list("pk", flat=True).first()
+    )
+    if row is None:
+        raise NotFound(_("There is no such comment on your reflection."))
+    if helpful:
+        _mark, created = _HelpfulMark.objects.get_or_create(comment_id=row, defaults={"marked_at": now})
+        changed = created
+    else:
+        changed = bool(_HelpfulMark.objects.filter(comment_id=row).delete()[0])
+    if changed:
+        _bump_group_of(forum, person.user_id, now)
+    return changed
+
+
+def flag(forum, person, item_uid, reason, now, limit=None):
+    """Flag a reflection or comment of the learner's group for staff (again: new reason).
+
+    NotFound for an item outside the group, Conflict for the learner's own text.
+    """
+    group = _group_pk_of(forum, person.user_id)
+    members = _Membership.objects.filter(group_id=group).values("user_id") if group else None
+    owner = None
+    if members is not None:
+        owner = (
+            _Reflection.objects.filter(forum_id=forum.pk, uid=item_uid, author__in=Subquery(members))
+            .values_list("author", flat=True).first()
+            or _Comment.objects.filter(forum_id=forum.pk, uid=item_uid, reflection__author__in=Subquery(members))
+            .values_list("author", flat=True).first()
+        )
+    if owner is None:
+        raise NotFound(_("There is no such item in your group."))
+    if owner == person.user_id:
+        raise Conflict(_("You cannot flag your own text."))
+    updated = _Flag.objects.filter(item_uid=item_uid, flagger=person.user_id).update(reason=reason, flagged_at=now)
+    if updated:
+        return False
+    if limit is not None and _Flag.objects.filter(forum_id=forum.pk, flagger=person.user_id).count() >= limit[0]:
+        raise limit[1]
+    try:
+        with _db_transaction.atomic():
+            _Flag.objects.create(forum_id=forum.pk, item_uid=item_uid, flagger=person.user_id, reason=reason, flagged_at=now)
+    except IntegrityError:  # the same flag from another tab at the same moment
+        _Flag.objects.filter(item_uid=item_uid, flagger=person.user_id).update(reason=reason, flagged_at=now)
+        return False
+    return True
