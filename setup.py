@@ -27,7 +27,9 @@ setup(
     license="AGPL-3.0",
     python_requires=">=3.11",
     packages=find_packages(include=["foorumi_xblock", "foorumi_xblock.*"]),
-    package_data={"foorumi_xblock": package_data("foorumi_xblock", ["static", "templates", "translations", "workbench/scenarios"])},
+    package_data={
+        "foorumi_xblock": package_data("foorumi_xblock", ["static", "templates", "translations", "workbench/scenarios"]),
+    },
     install_requires=["XBlock>=5.0", "Django>=4.2", "web-fragments", "lxml"],
     entry_points={
         "xblock.v1": ["foorumi = foorumi_xblock.block:FoorumiXBlock"],

@@ -11,6 +11,7 @@ offers ``get_language``. So:
   (``translations/<locale>/LC_MESSAGES/text.mo``); the service wins where it has one, so a
   site's own translations (atlas, ``openedx-translations``) override Foorumi's.
 """
+import contextlib
 import copy
 import functools
 import gettext as _gettext
@@ -57,10 +58,8 @@ class Translator:
         ``_catalog`` into Django's): Foorumi's catalog with the service's entries on top."""
         merged = copy.copy(self.own)
         catalog = dict(getattr(self.own, "_catalog", {}) or {})
-        try:
+        with contextlib.suppress(AttributeError, TypeError, ValueError):  # a service without a plain catalog
             catalog.update(getattr(self.service, "_catalog", None) or {})
-        except (AttributeError, TypeError, ValueError):  # a service without a plain catalog
-            pass
         if not catalog:
             return None
         merged._catalog = catalog  # pylint: disable=protected-access

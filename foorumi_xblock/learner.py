@@ -114,10 +114,10 @@ class LearnerForum:
             if operation in FORUM_WIDE:
                 store.lock_forum(forum)
             events = _roster_events(store.apply_pool_timeout(forum, self.rules, self.now, self.new_id))
-            person = store.enter(forum, self.viewer.user_id, self.viewer.handle, self.viewer.name, self.now, self.viewer.is_staff)
+            person = self._enter(forum)
             if operation is not None:
                 events.extend(getattr(self, operation)(forum, person, **kwargs) or [])
-                person = store.enter(forum, self.viewer.user_id, self.viewer.handle, self.viewer.name, self.now, self.viewer.is_staff)
+                person = self._enter(forum)
             outcome = self._load(forum, person, events)
             outcome.events.extend(self._record_placement(outcome))
             outcome.events.extend(self._record_progress(outcome))
@@ -144,6 +144,11 @@ class LearnerForum:
         if oldest is not None and self.now - oldest >= self.rules.pool_timeout_seconds:
             return None
         return since if since == f"{uid}:{version}" else None
+
+    def _enter(self, forum):
+        """The viewer's participant row, created or refreshed (``store.enter``)."""
+        viewer = self.viewer
+        return store.enter(forum, viewer.user_id, viewer.handle, viewer.name, self.now, viewer.is_staff)
 
     def _load(self, forum, person, events):
         reflection = store.my_reflection(forum, person)
@@ -326,7 +331,7 @@ class LearnerForum:
         return float(int(epoch) // 60 * 60)
 
     def view(self, outcome, gettext):
-        """The learner state of DESIGN.md for this viewer (nothing of other groups)."""
+        """The learner state of docs/design.md for this viewer (nothing of other groups)."""
         person, reflection, group = outcome.person, outcome.reflection, outcome.group
         accepted = bool(person.accepted_at)
         if reflection is None:
@@ -399,8 +404,7 @@ class LearnerForum:
 
         def unit():
             forum = store.open_forum(self.usage_key, self.course_key, self.now)
-            person = store.enter(forum, self.viewer.user_id, self.viewer.handle, self.viewer.name, self.now,
-                                 self.viewer.is_staff)
+            person = self._enter(forum)
             group = store.group_view(forum, person)
             if group is None:
                 raise WrongStage(_("You are not in a group yet."))

@@ -1,6 +1,6 @@
 """OLX import and export of a forum, with a hardened parser.
 
-The OLX of one forum (see DESIGN.md, "OLX")::
+The OLX of one forum (see docs/design.md, "OLX")::
 
     <foorumi display_name="Esimiesfoorumi 1" group_size="5" min_group_size="3"
              max_group_size="7" comments_required="2" pool_timeout_hours="24"
@@ -55,7 +55,7 @@ INT_ATTRIBUTES = (
 )
 BOOL_ATTRIBUTES = ("agreement_required", "scored")
 FLOAT_ATTRIBUTES = ("weight",)
-# The order in which attributes are written (that of DESIGN.md).
+# The order in which attributes are written (that of docs/design.md).
 ATTRIBUTES = (
     "display_name",
     "group_size",

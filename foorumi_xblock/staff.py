@@ -6,7 +6,7 @@ before it calls anything here (``block.staff_handler``).
 """
 import csv
 import io
-from datetime import datetime, timezone
+from datetime import datetime, UTC
 
 from . import store
 from .forum import feedback
@@ -27,7 +27,7 @@ def iso(epoch):
     """Epoch seconds as ISO 8601 UTC (None stays None)."""
     if epoch is None:
         return None
-    return datetime.fromtimestamp(epoch, tz=timezone.utc).isoformat(timespec="seconds")
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="seconds")
 
 
 def safe_cell(value):
@@ -65,7 +65,7 @@ class StaffForum:
     # -- reading --------------------------------------------------------------------------
 
     def report(self):
-        """The staff report of DESIGN.md ("Handler API"), with totals and warnings."""
+        """The staff report of docs/design.md ("Handler API"), with totals and warnings."""
         return self._run(lambda forum: self._report(store.report(forum))[0])
 
     def _group_name(self, number):
@@ -79,7 +79,8 @@ class StaffForum:
         for user_id, person in people.items():
             group_uid = membership.get(user_id)
             submitted = person.submitted_at is not None
-            required = feedback.required_comments(self.config.comments_required, sizes.get(group_uid, 0) or self.config.min_group_size)
+            group_size = sizes.get(group_uid, 0) or self.config.min_group_size
+            required = feedback.required_comments(self.config.comments_required, group_size)
             given = data["given"].get(user_id, 0)
             learners.append({
                 "id": person.handle,
@@ -103,19 +104,19 @@ class StaffForum:
             if learner["group_id"]:
                 by_group.setdefault(learner["group_id"], []).append(learner)
         group_rows = [self._group_row(g, by_group.get(g["uid"], []), data) for g in data["groups"] if g["size"]]
-        pool = sorted((l for l in learners if l["waiting_since"]), key=lambda l: l["waiting_since"])
+        pool = sorted((learner for learner in learners if learner["waiting_since"]), key=lambda learner: learner["waiting_since"])
         flags = self._flags(data, people)
         user_ids = {learner["id"]: learner.pop("_user_id") for learner in learners}
         return {
             "totals": {
                 "learners": len(learners),
-                "accepted": sum(l["accepted"] for l in learners),
-                "submitted": sum(l["submitted"] for l in learners),
-                "in_groups": sum(1 for l in learners if l["group_id"]),
+                "accepted": sum(learner["accepted"] for learner in learners),
+                "submitted": sum(learner["submitted"] for learner in learners),
+                "in_groups": sum(1 for learner in learners if learner["group_id"]),
                 "waiting": len(pool),
                 "groups": len(group_rows),
                 "comments": sum(data["comments_by_reflection_author"].values()),
-                "complete": sum(l["complete"] for l in learners),
+                "complete": sum(learner["complete"] for learner in learners),
                 "flagged_items": len(flags),
             },
             "pool": pool,
@@ -161,7 +162,7 @@ class StaffForum:
         deadline = self.config.pool_timeout_hours * 3600
         if len(pool) == 1:  # they wait until someone else submits, or until the deadline
             warnings.append("alone")
-        if any(self.now - datetime.fromisoformat(l["waiting_since"]).timestamp() >= deadline for l in pool):
+        if any(self.now - datetime.fromisoformat(learner["waiting_since"]).timestamp() >= deadline for learner in pool):
             warnings.append("overdue")
         return warnings
 

@@ -16,3 +16,12 @@ from .records import (MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS
                       check_text, hidden_items)
 from .requests import earlier_result, valid_request_id
 from .words import check_answer, count_words
+
+__all__ = [
+    "Comment", "CommentEdge", "Conflict", "Flag", "ForumError", "Group", "GroupFormed", "GroupRules", "Invalid",
+    "LeftAlone", "MAX_ANSWER_CHARS", "MAX_COMMENT_CHARS", "MAX_FLAG_REASON_CHARS", "MAX_REASON_CHARS", "Member",
+    "Merged", "ModerationDecision", "Moved", "NotAllowed", "NotFound", "Placed", "Progress", "Reflection", "Roster",
+    "TooLarge", "Waiter", "Waiting", "WrongStage", "check_answer", "check_text", "comments_received", "count_words",
+    "earlier_result", "expire", "form_now", "hidden_items", "join", "move", "needs_feedback", "progress", "rebalance",
+    "required_comments", "suggestions", "valid_request_id", "waiting_since",
+]

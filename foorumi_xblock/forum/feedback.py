@@ -25,8 +25,8 @@ commented on by ``i``. A member who joins after the others have finished comment
 cannot be helped by this order (nobody owes them comments any more).
 """
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
 
 from .records import malformed, read_str
 

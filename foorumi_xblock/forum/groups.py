@@ -11,8 +11,8 @@ either as a member of exactly one group or as a waiter in the pool.
 """
 
 import math
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable, Union
 
 from .errors import Conflict, Invalid, NotFound, _
 
@@ -285,7 +285,7 @@ class LeftAlone:
         return {"kind": "left_alone", "learner_id": self.learner_id}
 
 
-Change = Union[Placed, Waiting, GroupFormed, Moved, Merged, LeftAlone]
+Change = Placed | Waiting | GroupFormed | Moved | Merged | LeftAlone
 
 
 # ----------------------------------------------------------------- small helpers

@@ -7,8 +7,8 @@ truncated); it is escaped when shown.
 """
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 from .errors import Invalid, TooLarge, _
 

@@ -7,7 +7,7 @@ records are the memory, so nothing is forgotten however many requests come betwe
 """
 
 import re
-from typing import Iterable, Mapping
+from collections.abc import Iterable, Mapping
 
 from .errors import Invalid, _
 

@@ -89,12 +89,15 @@ def report(forum):
         .annotate(n=Count("id"), last=Max("created_at")).values_list("reflection__author", "n")
     )
     flags = {}
-    for item_uid, reason, at in _Flag.objects.filter(forum_id=forum.pk).order_by("flagged_at").values_list("item_uid", "reason", "flagged_at"):
+    flag_rows = _Flag.objects.filter(forum_id=forum.pk).order_by("flagged_at")
+    for item_uid, reason, at in flag_rows.values_list("item_uid", "reason", "flagged_at"):
         flags.setdefault(item_uid, []).append((reason, at))
     texts = {}
-    for uid, author, answers, hidden in _Reflection.objects.filter(forum_id=forum.pk, uid__in=list(flags)).values_list("uid", "author", "answers", "hidden"):
+    flagged_reflections = _Reflection.objects.filter(forum_id=forum.pk, uid__in=list(flags))
+    for uid, author, answers, hidden in flagged_reflections.values_list("uid", "author", "answers", "hidden"):
         texts[uid] = ("reflection", author, answers or {}, hidden)
-    for uid, author, text, hidden in _Comment.objects.filter(forum_id=forum.pk, uid__in=list(flags)).values_list("uid", "author", "text", "hidden"):
+    flagged_comments = _Comment.objects.filter(forum_id=forum.pk, uid__in=list(flags))
+    for uid, author, text, hidden in flagged_comments.values_list("uid", "author", "text", "hidden"):
         texts[uid] = ("comment", author, text, hidden)
     decisions = list(
         _ModerationDecision.objects.filter(forum_id=forum.pk).order_by("-decided_at", "-id")[:200]

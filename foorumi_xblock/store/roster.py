@@ -7,7 +7,7 @@ from ..models import Membership as _Membership
 from ..models import Participant as _Participant
 from ..models import PeerGroup as _PeerGroup
 from ..models import Reflection as _Reflection
-from .core import _bump, _reflection, lock_forum, oldest_waiter
+from .core import _bump, _group_pk_of, _reflection, lock_forum, oldest_waiter
 from .threads import my_reflection
 
 
@@ -122,7 +122,7 @@ def submit(forum, person, answers, request_id, now, rules, new_id):
         submitted_at=now,
     )
     _Participant.objects.filter(forum_id=forum.pk, user_id=person.user_id).update(submitted_at=now)
-    member = _Membership.objects.filter(group_set_id=forum.group_set, user_id=person.user_id).values_list("group_id", flat=True).first()
+    member = _group_pk_of(forum, person.user_id)
     if member is not None:  # already in a group of the set: no pool, no wait
         _bump({member}, now)
         return _reflection(row, person.handle), True, []

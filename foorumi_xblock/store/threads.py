@@ -206,7 +206,7 @@ def _thread_in_group(forum, person, reflection_uid):
 
 def earlier_comment(forum, person, request_id):
     """The comment the learner's request ``request_id`` created earlier, or None."""
-    row = _Comment.objects.filter(forum_id=forum.pk, author=person.user_id, request_id=request_id).select_related("reflection").first()
+    row = _Comment.objects.filter(forum_id=forum.pk, author=person.user_id, request_id=request_id).only("uid").first()
     return row.uid if row else None
 
 
