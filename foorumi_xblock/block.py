@@ -27,6 +27,7 @@ from .forum import config as forum_config
 from .forum.errors import Conflict, ForumError, Invalid, NotAllowed, NotFound, TooLarge, WrongStage, _
 from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS, MAX_REASON_CHARS
 from .i18n import Translator
+from .retirement import usernames_by_anonymous_id
 from .i18n import language as i18n_language
 from .ui_strings import STAFF_JS_STRINGS, js_translations
 
@@ -232,15 +233,10 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         from .staff import StaffForum  # pylint: disable=import-outside-toplevel  (see forum())
 
         user_service = self.runtime.service(self, "user")
-        lookup = getattr(user_service, "get_user_by_anonymous_id", None)
-
-        def username_of(anonymous_id):
-            user = lookup(anonymous_id) if callable(lookup) else None
-            return getattr(user, "username", None)
-
         return StaffForum(
             config=self.config(), viewer=self.viewer(), now=self.clock(), new_id=lambda: uuid.uuid4().hex[:12],
-            usage_key=self.scope_ids.usage_id, course_key=self.course_key(), username_of=functools.lru_cache(None)(username_of),
+            usage_key=self.scope_ids.usage_id, course_key=self.course_key(),
+            usernames=functools.partial(usernames_by_anonymous_id, user_service),
             gettext=self.gettext,
         )
 

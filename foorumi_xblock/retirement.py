@@ -1,4 +1,9 @@
-"""User retirement: a retired learner's names and texts are blanked in every forum.
+"""Learners as the platform knows them: usernames for staff, and user retirement.
+
+Usernames: staff tools show them through the LMS's user-id table in one query where it
+can be imported, else through the user service's ``get_user_by_anonymous_id`` one by one.
+
+Retirement: a retired learner's names and texts are blanked in every forum.
 
 ``store.retire_user`` does the work for anonymous user ids; this module finds those ids
 for a platform user and connects to the LMS's retirement signal (``USER_RETIRE_LMS_MISC``)
@@ -17,6 +22,27 @@ def anonymous_ids_of(user):
     except ImportError:
         return []
     return list(AnonymousUserId.objects.filter(user=user).values_list("anonymous_user_id", flat=True))
+
+
+def usernames_by_anonymous_id(user_service, anonymous_ids):
+    """``{anonymous id: username}`` for those the platform knows (others are left out)."""
+    anonymous_ids = [a for a in set(anonymous_ids) if a]
+    try:
+        from common.djangoapps.student.models import AnonymousUserId  # pylint: disable=import-outside-toplevel
+    except ImportError:
+        AnonymousUserId = None  # noqa: N806  (outside the LMS)
+    if AnonymousUserId is not None:
+        rows = AnonymousUserId.objects.filter(anonymous_user_id__in=anonymous_ids).select_related("user")
+        return {row.anonymous_user_id: row.user.username for row in rows}
+    lookup = getattr(user_service, "get_user_by_anonymous_id", None)
+    if not callable(lookup):
+        return {}
+    found = {}
+    for anonymous_id in anonymous_ids:
+        username = getattr(lookup(anonymous_id), "username", None)
+        if username:
+            found[anonymous_id] = username
+    return found
 
 
 def retire_platform_user(sender, user=None, **kwargs):  # pylint: disable=unused-argument

@@ -39,18 +39,18 @@ def safe_cell(value):
 class StaffForum:
     """Course staff's operations on one forum.
 
-    ``username_of(user_id)`` finds a learner's username from their anonymous id (the
-    runtime's user service), or None; ``gettext`` translates group names.
+    ``usernames(anonymous_ids)`` gives ``{anonymous id: username}`` for those the platform
+    knows (one lookup for the whole report); ``gettext`` translates group names.
     """
 
-    def __init__(self, config, viewer, now, new_id, usage_key, course_key, username_of, gettext):
+    def __init__(self, config, viewer, now, new_id, usage_key, course_key, usernames, gettext):
         self.config = config
         self.viewer = viewer
         self.now = now
         self.new_id = new_id
         self.usage_key = str(usage_key)
         self.course_key = str(course_key)
-        self.username_of = username_of
+        self.usernames = usernames
         self.gettext = gettext
         self.rules = group_rules(config)
 
@@ -73,6 +73,7 @@ class StaffForum:
 
     def _report(self, data):
         people, membership = data["people"], data["membership"]
+        usernames = self.usernames(set(people) | {d["decided_by"] for d in data["decisions"]})
         groups = {g["uid"]: g for g in data["groups"]}
         sizes = {uid: g["size"] for uid, g in groups.items()}
         learners = []
@@ -85,7 +86,7 @@ class StaffForum:
             learners.append({
                 "id": person.handle,
                 "name": person.name,
-                "username": self.username_of(user_id) or "",
+                "username": usernames.get(user_id, ""),
                 "group_id": group_uid,
                 "group_name": self._group_name(groups[group_uid]["number"]) if group_uid in groups else None,
                 "accepted": person.accepted_at is not None,
@@ -126,7 +127,7 @@ class StaffForum:
             "flags": flags,
             "decisions": [
                 {"item_id": d["item_uid"], "action": d["action"], "reason": d["reason"],
-                 "by": self.username_of(d["decided_by"]) or d["decided_by"][:8], "at": iso(d["decided_at"])}
+                 "by": usernames.get(d["decided_by"]) or d["decided_by"][:8], "at": iso(d["decided_at"])}
                 for d in data["decisions"]
             ],
             "settings": {"min_group_size": self.config.min_group_size, "max_group_size": self.config.max_group_size,
