@@ -47,12 +47,12 @@ def measure_forums(forums, samples):
     """The figures of each seeded forum (``samples`` timed requests per measure), in order;
     submits, which grow the forums, come last."""
     visitors = [pick_visitors(forum) for forum in forums]
-    for forum, users in zip(forums, visitors):
+    for forum, users in zip(forums, visitors, strict=True):
         for user in users:  # a learner's first visit records their placement: not what we time
             forum.harness.ok(user, "state")
     state = _interleaved(forums, samples, lambda i, n: request_state(forums[i], visitors[i], n))
     comment = _interleaved(forums, samples, lambda i, n: request_comment(forums[i], visitors[i], n))
-    queries = [count_state_queries(forum, users[0]) for forum, users in zip(forums, visitors)]
+    queries = [count_state_queries(forum, users[0]) for forum, users in zip(forums, visitors, strict=True)]
     answers = [forum.harness.answers() for forum in forums]
     submit = _interleaved(forums, samples, lambda i, n: request_submit(forums[i], answers[i], n))
     return [
@@ -101,15 +101,15 @@ def _interleaved(forums, samples, request):
     times = [[] for _ in forums]
     for n in range(WARMUP + samples):
         for i, series in enumerate(times):
-            milliseconds = _ms(lambda: request(i, n))  # pylint: disable=cell-var-from-loop
+            milliseconds = _ms(request, i, n)
             if n >= WARMUP:
                 series.append(milliseconds)
     return [_timing(series) for series in times]
 
 
-def _ms(call):
+def _ms(call, *args):
     start = time.perf_counter()
-    call()
+    call(*args)
     return (time.perf_counter() - start) * 1000
 
 

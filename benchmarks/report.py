@@ -15,7 +15,7 @@ def table(results):
 
 
 def _row(cells):
-    return "  ".join(str(cell).rjust(width) for cell, width in zip(cells, WIDTHS)).rstrip()
+    return "  ".join(str(cell).rjust(width) for cell, width in zip(cells, WIDTHS, strict=True)).rstrip()
 
 
 def _pair(timing):

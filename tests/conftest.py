@@ -40,7 +40,9 @@ def _wait_until_up(proc, base_url, log_path, var_dir, http=True):
     last = None
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"the workbench exited with {proc.returncode}\n" + _log_tail(log_path, Path(var_dir) / "workbench.log"))
+            raise RuntimeError(
+                f"the workbench exited with {proc.returncode}\n" + _log_tail(log_path, Path(var_dir) / "workbench.log")
+            )
         if not http:
             try:
                 socket.create_connection(("127.0.0.1", int(base_url.rsplit(":", 1)[1])), timeout=1).close()
@@ -57,7 +59,9 @@ def _wait_until_up(proc, base_url, log_path, var_dir, http=True):
         except requests.RequestException as error:
             last = repr(error)
         time.sleep(0.3)
-    raise RuntimeError(f"the workbench did not answer within {START_TIMEOUT}s ({last})\n" + _log_tail(log_path, Path(var_dir) / "workbench.log"))
+    raise RuntimeError(
+        f"the workbench did not answer within {START_TIMEOUT}s ({last})\n" + _log_tail(log_path, Path(var_dir) / "workbench.log")
+    )
 
 
 @pytest.fixture(scope="module")

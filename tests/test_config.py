@@ -44,7 +44,7 @@ def test_defaults_are_valid():
 
 
 def test_field_names_cover_the_dataclass_in_order():
-    assert FIELD_NAMES == tuple(ForumConfig.__dataclass_fields__)
+    assert tuple(ForumConfig.__dataclass_fields__) == FIELD_NAMES
 
 
 def test_limits_match_the_rules():

@@ -10,7 +10,7 @@ import pytest
 
 from harness import AUTHOR, ForumHarness
 
-THREE = dict(group_size=3, min_group_size=3, max_group_size=4, comments_required=2)
+THREE = {"group_size": 3, "min_group_size": 3, "max_group_size": 4, "comments_required": 2}
 
 
 def snapshot(harness, *users):
@@ -121,7 +121,7 @@ def test_the_third_submitter_forms_a_group_and_everyone_sees_it(forum):
     states = grouped(forum)
     group_ids = {s["group"]["id"] for s in states.values()}
     assert len(group_ids) == 1
-    for user, state in states.items():
+    for state in states.values():
         assert state["stage"] == "group"
         assert len(state["group"]["members"]) == 3
         assert [m["is_me"] for m in state["group"]["members"]].count(True) == 1
@@ -142,7 +142,9 @@ def thread_of(state, author_is_me=False, name=None):
 def test_a_comment_appears_for_every_member_and_counts_toward_progress(forum):
     states = grouped(forum)
     target = thread_of(states["anna"], name="Ben")
-    state = forum.ok("anna", "comment", {"reflection_id": target["id"], "text": "Kiitos <b>jakamisesta</b>!\nToinen rivi.", "request_id": "c1"})
+    state = forum.ok(
+        "anna", "comment", {"reflection_id": target["id"], "text": "Kiitos <b>jakamisesta</b>!\nToinen rivi.", "request_id": "c1"}
+    )
     assert state["progress"] == {"submitted": True, "comments_given": 1, "comments_required": 2, "complete": False}
     for user in ("anna", "ben", "cai"):
         thread = next(t for t in forum.ok(user, "state")["threads"] if t["id"] == target["id"])
@@ -173,15 +175,19 @@ def test_a_reply_sits_under_its_comment_and_never_counts_toward_progress(forum):
     cais = thread_of(states["anna"], name="Cai")
     state = forum.ok("cai", "comment", {"reflection_id": bens["id"], "text": "Cain palaute", "request_id": "c1"})
     first = thread_of(state, name="Ben")["comments"][0]
-    state = forum.ok("anna", "comment", {"reflection_id": bens["id"], "text": "Vastaus Cailie", "request_id": "r1", "reply_to": first["id"]})
+    state = forum.ok(
+        "anna", "comment", {"reflection_id": bens["id"], "text": "Vastaus Cailie", "request_id": "r1", "reply_to": first["id"]}
+    )
     replies = [c for c in thread_of(state, name="Ben")["comments"] if c["reply_to"] == first["id"]]
     assert [c["text"] for c in replies] == ["Vastaus Cailie"]
     assert state["progress"]["comments_given"] == 0  # a reply is not feedback
     assert bens["id"] in state["suggested"]  # Ben's reflection still needs Anna's feedback
     for bad in ("c-nope", first["id"] + "x"):
-        assert forum.call("anna", "comment", {"reflection_id": bens["id"], "text": "x", "request_id": "r2", "reply_to": bad})[0] == 404
+        reply = {"reflection_id": bens["id"], "text": "x", "request_id": "r2", "reply_to": bad}
+        assert forum.call("anna", "comment", reply)[0] == 404
     # A comment of another thread is not something to reply to here.
-    assert forum.call("anna", "comment", {"reflection_id": cais["id"], "text": "x", "request_id": "r3", "reply_to": first["id"]})[0] == 404
+    reply = {"reflection_id": cais["id"], "text": "x", "request_id": "r3", "reply_to": first["id"]}
+    assert forum.call("anna", "comment", reply)[0] == 404
     assert forum.call("anna", "comment", {"reflection_id": bens["id"], "text": "x", "request_id": "r4", "reply_to": 7})[0] == 400
 
 
@@ -369,7 +375,8 @@ def test_a_late_joiner_does_not_take_back_a_completion_already_given():
     forum.submit("ben")
     forum.now += 25 * 3600
     state = forum.ok("anna", "state")
-    state = forum.ok("anna", "comment", {"reflection_id": thread_of(state, name="Ben")["id"], "text": "Kiitos", "request_id": "k1"})
+    bens = thread_of(state, name="Ben")
+    state = forum.ok("anna", "comment", {"reflection_id": bens["id"], "text": "Kiitos", "request_id": "k1"})
     assert state["progress"]["complete"] is True
     forum.submit("cai")  # joins the group of two, which makes two comments possible
     state = forum.ok("anna", "state")
@@ -440,10 +447,10 @@ def test_text_that_only_looks_like_text_is_refused_like_empty_text(forum, text):
 
 def test_invisible_characters_are_no_words_in_an_answer(forum):
     forum.ok("anna", "accept_agreement")
-    answers = {pid: "\u3164 " * 30 for pid in forum.answers()}
+    answers = dict.fromkeys(forum.answers(), "\u3164 " * 30)
     status, payload = forum.call("anna", "submit_reflection", {"answers": answers, "request_id": "x"})
     assert status == 400 and payload["prompt_id"]
-    answers = {pid: ("sana\u200b " * 25) for pid in forum.answers()}
+    answers = dict.fromkeys(forum.answers(), "sana\u200b " * 25)
     assert forum.call("anna", "submit_reflection", {"answers": answers, "request_id": "y"})[0] == 200
 
 
@@ -469,4 +476,5 @@ def test_a_long_thread_is_paged_and_the_state_stays_bounded(forum):
     # Feedback from comments older than those shown still counts in the suggestions.
     assert bens["id"] not in forum.ok("anna", "state")["suggested"]
     outsider = ForumHarness(**THREE)
-    assert outsider.call("anna", "older_comments", {"reflection_id": bens["id"], "before": thread["comments"][0]["id"]})[0] in (404, 409)
+    older = {"reflection_id": bens["id"], "before": thread["comments"][0]["id"]}
+    assert outsider.call("anna", "older_comments", older)[0] in (404, 409)

@@ -13,7 +13,6 @@ from xblock.fields import Boolean, Date, Dict, Scope, String
 from xblock.runtime import DictKeyValueStore, KvsFieldData
 from xblock.test.tools import TestRuntime
 
-from foorumi_xblock.block import FoorumiXBlock
 from foorumi_xblock.forum.config import FIELD_NAMES
 from foorumi_xblock.olx import OlxError
 from test_olx import DESIGN_EXAMPLE
@@ -104,7 +103,7 @@ def test_the_platforms_settings_survive_export_and_import_beside_foorumis_own():
         setattr(block, name, value)
     block.visible_to_staff_only = True
     block.group_access = {"50": [1, 2]}
-    block.due = datetime.datetime(2027, 1, 31, 12, 0, tzinfo=datetime.timezone.utc)
+    block.due = datetime.datetime(2027, 1, 31, 12, 0, tzinfo=datetime.UTC)
     block.save()
     exported = io.BytesIO()
     source.export_to_xml(block, exported)

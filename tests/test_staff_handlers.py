@@ -10,7 +10,7 @@ from webob import Request
 from harness import ForumHarness
 
 STAFF = "staff_anna"
-THREE = dict(group_size=3, min_group_size=3, max_group_size=4, comments_required=2, agreement_required=False)
+THREE = {"group_size": 3, "min_group_size": 3, "max_group_size": 4, "comments_required": 2, "agreement_required": False}
 STAFF_HANDLERS = {
     "staff_report": {},
     "staff_group": {"group_id": "whatever"},
@@ -79,7 +79,7 @@ def test_the_report_counts_what_the_learners_did():
     totals = report["totals"]
     assert totals["learners"] == 7 and totals["submitted"] == 6 and totals["in_groups"] == 6
     assert totals["groups"] == 2 and totals["comments"] == 2 and totals["waiting"] == 0 and totals["complete"] == 0
-    learners = {l["username"]: l for l in report["learners"]}
+    learners = {learner["username"]: learner for learner in report["learners"]}
     assert set(learners) == {"a1", "a2", "a3", "b1", "b2", "b3", "late"}
     assert learners["a1"]["comments_given"] == 1 and learners["a2"]["comments_received"] == 1
     assert learners["a2"]["helpful_received"] == 0 and learners["a1"]["helpful_received"] == 1
@@ -96,7 +96,7 @@ def test_the_report_warns_of_a_learner_waiting_alone_and_of_silent_groups():
     forum = two_groups()  # two full groups of three (group_size 3, max 4)
     forum.submit("c1")
     report = forum.ok(STAFF, "staff_report")
-    assert [l["username"] for l in report["pool"]] == ["c1"] and report["pool"][0]["waiting_since"]
+    assert [learner["username"] for learner in report["pool"]] == ["c1"] and report["pool"][0]["waiting_since"]
     assert report["pool_warnings"] == ["alone"]
     assert not any(g["warnings"] for g in report["groups"])
     forum.now += 25 * 3600  # past the pool deadline: the staff report applies it too
@@ -179,13 +179,13 @@ def test_a_moved_learner_takes_their_reflection_and_comments_along():
     for user in ("a1", "a2", "a3", "b1", "b2", "b3"):
         forum.submit(user)
     report = forum.ok(STAFF, "staff_report")
-    learners = {l["username"]: l for l in report["learners"]}
+    learners = {learner["username"]: learner for learner in report["learners"]}
     source, target = learners["a1"]["group_id"], learners["b1"]["group_id"]
     assert source != target
     state = forum.ok("a1", "state")
     forum.ok("a1", "comment", {"reflection_id": state["suggested"][0], "text": "Muuttaja kommentoi", "request_id": "m1"})
     report = forum.ok(STAFF, "move_learner", {"learner_id": learners["a1"]["id"], "group_id": target})
-    moved = {l["username"]: l for l in report["learners"]}
+    moved = {learner["username"]: learner for learner in report["learners"]}
     assert moved["a1"]["group_id"] == target
     sizes = sorted(len(g["members"]) for g in report["groups"])
     assert sizes == [2, 4] and sum(sizes) == 6
@@ -239,4 +239,4 @@ def test_staff_who_only_look_at_the_learner_view_are_not_counted_as_learners():
     forum = two_groups()
     forum.ok(STAFF, "state")  # staff open the forum (and see the learner view too)
     report = forum.ok(STAFF, "staff_report")
-    assert STAFF not in {l["username"] for l in report["learners"]} and report["totals"]["learners"] == 6
+    assert STAFF not in {learner["username"] for learner in report["learners"]} and report["totals"]["learners"] == 6

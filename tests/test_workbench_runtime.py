@@ -67,9 +67,11 @@ def test_the_workbench_runtime_gives_foorumi_its_services(workbench_db):
 
 def test_two_workbench_learners_meet_through_foorumis_tables(workbench_db):
     usage_id = workbench_db["foorumi.2"].usage_id  # pseudonymous, groups from 2, no agreement
-    status, state = handle(usage_id, "wb_anna", "submit_reflection", {"answers": {"challenge": "Aikataulut ovat tiukkoja."}, "request_id": "a1"})
+    anna = {"answers": {"challenge": "Aikataulut ovat tiukkoja."}, "request_id": "a1"}
+    status, state = handle(usage_id, "wb_anna", "submit_reflection", anna)
     assert status == 200 and state["stage"] == "pool"
-    status, state = handle(usage_id, "wb_ben", "submit_reflection", {"answers": {"challenge": "Palaute on vaikeaa."}, "request_id": "b1"})
+    ben = {"answers": {"challenge": "Palaute on vaikeaa."}, "request_id": "b1"}
+    status, state = handle(usage_id, "wb_ben", "submit_reflection", ben)
     assert status == 200 and state["stage"] == "group"
     texts = sorted(t["answers"]["challenge"] for t in state["threads"])
     assert texts == ["Aikataulut ovat tiukkoja.", "Palaute on vaikeaa."]

@@ -76,7 +76,7 @@ def test_the_interleaving_that_defeats_fewest_comments_first_still_gives_everyon
     for who in ("anna", "anna", "bertta", "bertta", "cecilia", "daniel", "daniel", "cecilia"):
         chosen = suggestions(who, MEMBERS, REFLECTIONS, edges, 2)[0]
         edges.append(CommentEdge(f"c{len(edges)}", who, chosen, chosen[2:]))
-    assert comments_received(edges) == {rid: 2 for rid in REFLECTIONS.values()}
+    assert comments_received(edges) == dict.fromkeys(REFLECTIONS.values(), 2)
 
 
 # --------------------------------------------------------------------- progress
@@ -160,7 +160,7 @@ def follow_suggestions(data, members, required, passed_requirement):
     interleaving, until each has given ``required``."""
     reflections = {member: f"r-{member}" for member in members}
     authors = {rid: member for member, rid in reflections.items()}
-    edges, given = [], {member: 0 for member in members}
+    edges, given = [], dict.fromkeys(members, 0)
     while True:
         still = [member for member in members if given[member] < required]
         if not still:

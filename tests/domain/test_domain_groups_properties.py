@@ -84,8 +84,8 @@ def test_someone_waits_only_when_every_group_is_full(rules, steps):
 
 def _last(steps, rules):
     result = (Roster(), [], None, False, 0.0)
-    for result in run_arrivals(steps, rules):
-        pass
+    for step in run_arrivals(steps, rules):
+        result = step
     return result[0], result[4]
 
 

@@ -16,6 +16,7 @@
 
 ``FOORUMI_MP_KEEP_DB=1`` keeps the databases for a look afterwards (they are dropped otherwise).
 """
+import contextlib
 import json
 import os
 import secrets
@@ -132,7 +133,9 @@ class MariaDB:
             _wait_for(self.alive, 60, "MariaDB (service mariadb start)", self.log, started)
         bind, port = self.sql("SELECT @@bind_address, @@port;").rstrip("\n").split("\t")
         self.port = int(port)
-        assert bind in (LOOPBACK, "localhost", "::1"), f"MariaDB listens on {bind!r}, not only on loopback: set bind-address = 127.0.0.1"
+        assert bind in (LOOPBACK, "localhost", "::1"), (
+            f"MariaDB listens on {bind!r}, not only on loopback: set bind-address = 127.0.0.1"
+        )
 
     def create(self):
         name, password = _new_name(), secrets.token_hex(16)
@@ -220,10 +223,8 @@ def _created(server, name, create):
     try:
         create()
     except RuntimeError as error:
-        try:
+        with contextlib.suppress(RuntimeError):
             server.drop(name)
-        except RuntimeError:
-            pass
         pytest.fail(f"could not create the database {name}: {error}", pytrace=False)
 
 
@@ -304,22 +305,14 @@ def _env(databases, var_dir):
 def _stop_group(proc):
     """Terminate the process group we started (gunicorn's master and its workers)."""
     if proc.poll() is None:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            pass
-    try:  # workers left behind by a master that died
+    with contextlib.suppress(ProcessLookupError):  # workers left behind by a master that died
         os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    try:
+    with contextlib.suppress(subprocess.TimeoutExpired):
         proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        pass
 
 
 def _wait_until_up(proc, url, served):

@@ -11,6 +11,7 @@ broke which rule (so one run measures how often a race is lost, not just whether
 * (d) 100 learners from 16 client threads: submit, comment on suggested peers, mark helpful.
 """
 import collections
+import functools
 import random
 import threading
 import time
@@ -159,7 +160,8 @@ def check_everyone_sees(problems, trial, learners, expected):
     """Every learner's state shows each of ``expected`` ({(reflection_id, text): comment_id or
     None}) exactly once, with that id. Returns the texts missing from someone's state."""
     missing = set()
-    for learner, (status, state) in zip(learners, in_parallel([lambda l=l: l.call("state") for l in learners])):
+    states = in_parallel([lambda learner=learner: learner.call("state") for learner in learners])
+    for learner, (status, state) in zip(learners, states, strict=True):
         if status != 200:
             problems.add("state not 200 afterwards", (trial, learner.student_id, status))
             continue
@@ -214,13 +216,17 @@ def test_two_submitters_while_two_wait(race_workbench):
     t = tag()
 
     def submit(learner):
-        return lambda: learner.call("submit_reflection", {"answers": answers(learner.student_id), "request_id": f"s-{learner.student_id}"})
+        return lambda: learner.call(
+            "submit_reflection", {"answers": answers(learner.student_id), "request_id": f"s-{learner.student_id}"}
+        )
 
     def prepare(trial):
         four = [Learner(url, f"race.{trial}", f"a{trial}_{who}_{t}") for who in "abcd"]
         for learner in four[:2]:
             status, state = submit(learner)()
-            assert status == 200 and state["stage"] == "pool", f"setup: {learner.student_id} answered {status}, {(state or {}).get('stage')!r}"
+            assert status == 200 and state["stage"] == "pool", (
+                f"setup: {learner.student_id} answered {status}, {(state or {}).get('stage')!r}"
+            )
         return four
 
     with ThreadPoolExecutor(8) as pool:
@@ -233,12 +239,13 @@ def test_two_submitters_while_two_wait(race_workbench):
         if clock.left() <= 0:
             break
         before = problems.count()
-        for learner, (status, payload) in zip(four[2:], at_once(submit(four[2]), submit(four[3]))):
+        for learner, (status, payload) in zip(four[2:], at_once(submit(four[2]), submit(four[3])), strict=True):
             if status != 200:
                 problems.add("a racing submit did not answer 200", (trial, learner.student_id, status, payload))
 
         states = {}
-        for learner, (status, state) in zip(four, in_parallel([lambda l=l: l.call("state") for l in four])):
+        after = in_parallel([lambda learner=learner: learner.call("state") for learner in four])
+        for learner, (status, state) in zip(four, after, strict=True):
             if status != 200:
                 problems.add("state not 200 afterwards", (trial, learner.student_id, status))
             states[learner.student_id] = state if status == 200 else None
@@ -288,11 +295,14 @@ def test_two_tabs_comment_at_once(race_workbench):
         texts = [f"Välilehti {tab}, kierros {trial}: hyvä pointti! 👍 {t}" for tab in (1, 2)]
         before = problems.count()
 
-        def send(text, tab):
-            return lambda: commenter.call("comment", {"reflection_id": target, "text": text, "request_id": f"tab{tab}-{trial}-{t}"})
-
+        sends = [
+            functools.partial(
+                commenter.call, "comment", {"reflection_id": target, "text": text, "request_id": f"tab{tab}-{trial}-{t}"}
+            )
+            for tab, text in enumerate(texts, 1)
+        ]
         expected = {}
-        for tab, (text, (status, payload)) in enumerate(zip(texts, at_once(send(texts[0], 1), send(texts[1], 2))), 1):
+        for tab, (text, (status, payload)) in enumerate(zip(texts, at_once(*sends), strict=True), 1):
             if status != 200:
                 problems.add("a comment did not answer 200", (trial, tab, status, payload))
                 continue
@@ -332,7 +342,8 @@ def test_same_request_id_twice_at_once(race_workbench):
         text = f"Uudelleenyritys {trial}: kiitos avoimuudesta ❤️ {t}"
         body = {"reflection_id": target, "text": text, "request_id": f"retry-{trial}-{t}"}
         before = problems.count()
-        results = at_once(lambda: commenter.call("comment", body), lambda: commenter.call("comment", body))
+        send = functools.partial(commenter.call, "comment", body)
+        results = at_once(send, send)
         got = []
         for copy, (status, payload) in enumerate(results, 1):
             if status != 200:
@@ -502,7 +513,7 @@ def test_hundred_learners_sixteen_clients(race_workbench):
     on_reflection = collections.defaultdict(dict)  # author -> {comment id: text}
     for comment_id, (_n, author, text) in made.items():
         on_reflection[author][comment_id] = text
-    for group_id, numbers in members.items():
+    for numbers in members.values():
         for n in numbers:
             threads = {th["id"]: th for th in states[n]["threads"]}
             expected = {reflection[m] for m in numbers if m in reflection}

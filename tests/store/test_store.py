@@ -54,7 +54,7 @@ def places(forum):
     members = dict(models.Membership.objects.filter(group_set_id=forum.group_set).values_list("user_id", "group_id"))
     assert not waiting & set(members), "someone is both waiting and in a group"
     assert waiting | set(members) == submitters, "someone who submitted is nowhere, or someone is somewhere without submitting"
-    return {**members, **{w: "pool" for w in waiting}}
+    return {**members, **dict.fromkeys(waiting, "pool")}
 
 
 # -- placement through the store ---------------------------------------------------------
@@ -91,14 +91,14 @@ def test_any_interleaving_of_placements_leaves_every_submitter_in_exactly_one_pl
         if kind == "submit":
             who = person(forum, f"l{value}", now)
             try:
-                store.transaction(lambda: store.submit(forum, who, {"p": "x"}, "r", now, rules, new_id))
+                store.transaction(lambda who=who, now=now: store.submit(forum, who, {"p": "x"}, "r", now, rules, new_id))
             except Conflict:  # cannot happen: same learner, same request id
                 raise
         elif kind == "wait":
             now += value * 3600.0
-            store.transaction(lambda: store.apply_pool_timeout(forum, rules, now, new_id))
+            store.transaction(lambda now=now: store.apply_pool_timeout(forum, rules, now, new_id))
         else:
-            store.transaction(lambda: store.form_groups_now(forum, rules, now, new_id))
+            store.transaction(lambda now=now: store.form_groups_now(forum, rules, now, new_id))
         where = places(forum)
         sizes_now = {}
         for place in where.values():
@@ -159,7 +159,7 @@ def seeded_harness(learners):
     for number in range(1, learners):
         name = f"learner{number}"
         who = store.enter(forum, harness.anonymous_id(name), harness.handle(name), name, harness.now)
-        store.transaction(lambda: store.submit(forum, who, {"origin": "sana " * 20}, "seed", harness.now, rules, new_id))
+        store.transaction(lambda who=who: store.submit(forum, who, {"origin": "sana " * 20}, "seed", harness.now, rules, new_id))
     harness.submit("learner0")
     return harness
 
@@ -191,7 +191,8 @@ def test_retiring_a_learner_blanks_their_names_and_texts_in_every_forum():
     bens = next(t for t in state["threads"] if t["author"]["name"] == "Ben")
     harness.ok("anna", "comment", {"reflection_id": bens["id"], "text": "Anna kirjoitti tämän", "request_id": "c1"})
     harness.ok("anna", "flag", {"item_id": bens["id"], "reason": "Annan syy"})
-    call_command("foorumi_retire_user", harness.anonymous_id("anna"), stdout=open("/dev/null", "w", encoding="utf-8"))
+    with open("/dev/null", "w", encoding="utf-8") as devnull:
+        call_command("foorumi_retire_user", harness.anonymous_id("anna"), stdout=devnull)
     ben = harness.ok("ben", "state")
     text = str(ben)
     assert "Anna" not in text and "sana" in text  # Ben's own words stay
