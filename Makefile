@@ -7,7 +7,7 @@ SETTINGS := foorumi_xblock.workbench.settings
 export DJANGO_SETTINGS_MODULE := $(SETTINGS)
 export EXCLUDE_SAMPLE_XBLOCKS := yes
 
-.PHONY: install run migrate test test-fast test-multiprocess bench translations wheel clean
+.PHONY: install run migrate test lint test-fast test-multiprocess bench translations wheel clean
 
 # The environment both `run` and `test` build on; a stamp makes it idempotent and cheap.
 install: $(VENV)/.installed
@@ -27,8 +27,12 @@ run: migrate
 	@echo "Foorumi workbench: http://127.0.0.1:$(PORT)/  (learner: add ?student=anna to a forum's URL; staff: ?student=staff1)"
 	$(PY) -m django runserver 127.0.0.1:$(PORT)
 
-test: install
+test: install lint
 	$(PY) -m pytest
+
+# The linter (configured in pyproject.toml): `make test` runs it first.
+lint: install
+	$(PY) -m ruff check .
 
 # Domain, store and runtime-level tests only: no server, no browser, no database server.
 test-fast: install
@@ -38,7 +42,10 @@ test-fast: install
 test-multiprocess: install
 	$(PY) -m pytest tests/multiprocess
 
+# Benchmarks (bench-only dependencies: xblock-poll as the baseline, pyinstrument); the server
+# part starts PostgreSQL on loopback as root (--server none skips it).
 bench: install
+	$(PY) -m pip install --quiet -r benchmarks/requirements.txt -c constraints.txt
 	$(PY) -m benchmarks
 
 # Extract and compile translations (needs GNU gettext: apt-get install gettext).

@@ -4,11 +4,17 @@ Every learner enters and submits (so groups form as they would: five per group, 
 to start one); then every learner in a group comments once, on the reflection of the
 member after them in the group (their first suggestion). The learners are the harness
 users ``learner0`` … ``learnerN-1``, entered with the anonymous id, handle and name the
-block computes for them, so the handlers find their rows afterwards.
+block computes for them, so the handlers find their rows afterwards (at the runtime
+level, and over HTTP in the workbench, whose user service gives the same ids).
 
 Many operations share one ``store.transaction`` (``BATCH`` learners): one commit per
-batch, not per learner. What remains is the ORM's own work, about 25 queries per learner
-(enter, submit with its placement, one comment).
+batch, not per learner. Who is in which group is taken from what ``store.submit``
+answers (the groups formed and joined), so seeding reads no group view back. What
+remains is the ORM's own work, about 20 queries per learner (enter, submit with its
+placement, one comment).
+
+A forum may be given the usage id of a workbench scenario (``usage_id``): the rows then
+belong to that block once copied into the server's database (``database.copy_tables``).
 """
 import sys
 import uuid
@@ -16,12 +22,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from foorumi_xblock import store
+from foorumi_xblock.forum import groups
 from foorumi_xblock.learner import group_rules
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from harness import AUTHOR, ForumHarness  # noqa: E402  pylint: disable=wrong-import-position  (tests/harness.py)
+from harness import AUTHOR, ForumHarness  # noqa: E402  (tests/harness.py)
 
-#: The forum under test (agreement off: a newcomer's submit is one request).
+#: The forum under test (agreement off: a newcomer's submit is one request). The server's
+#: scenarios (``server_wsgi.py``) carry the same settings as OLX attributes.
 SETTINGS = {
     "group_size": 5, "min_group_size": 3, "max_group_size": 7,
     "comments_required": 2, "agreement_required": False,
@@ -39,6 +47,10 @@ class SeededForum:
     learners: list
     threads: dict = field(default_factory=dict)
 
+    @property
+    def usage_id(self):
+        return self.harness.usage_id
+
 
 def new_id():
     """Fresh ids, as the block makes them."""
@@ -49,20 +61,34 @@ def learner_name(number):
     return f"learner{number}"
 
 
-def seed_forum(size):
+def new_harness(usage_id=None, now=None):
+    """A ``ForumHarness`` with ``SETTINGS``; on ``usage_id`` when given, at time ``now``."""
+    harness = ForumHarness(**SETTINGS)
+    if now is not None:
+        harness.now = now
+    if usage_id is not None:  # settings are stored per usage: set them again on the new one
+        harness.usage_id = usage_id
+        author = harness.block(AUTHOR)
+        for name, value in SETTINGS.items():
+            setattr(author, name, value)
+        author.save()
+    return harness
+
+
+def seed_forum(size, usage_id=None, now=None):
     """A new forum block whose ``size`` learners submitted and (when grouped) commented."""
-    seeder = Seeder(ForumHarness(**SETTINGS))
+    seeder = Seeder(new_harness(usage_id, now))
     names = [learner_name(number) for number in range(size)]
     for batch in _batches(names):
         store.transaction(lambda batch=batch: seeder.submit(batch))
     threads = {}
-    for batch in _batches(names):
-        threads.update(store.transaction(lambda batch=batch: seeder.comment(batch, done=threads)))
+    for batch in _batches(seeder.group_list()):
+        threads.update(store.transaction(lambda batch=batch: seeder.comment(batch)))
     return SeededForum(harness=seeder.harness, learners=names, threads=threads)
 
 
-def _batches(items):
-    return [items[start:start + BATCH] for start in range(0, len(items), BATCH)]
+def _batches(items, size=BATCH):
+    return [items[start:start + size] for start in range(0, len(items), size)]
 
 
 class Seeder:
@@ -76,6 +102,8 @@ class Seeder:
         self.answers = harness.answers()
         self.people = {}  # name -> store.Person
         self.names = {}  # anonymous user id -> name
+        self.reflections = {}  # anonymous user id -> reflection id
+        self.groups = {}  # group id -> member user ids, in join order (as the memberships)
 
     def submit(self, names):
         """Enter and submit each learner, in order (placement as the handler would do it)."""
@@ -83,32 +111,31 @@ class Seeder:
         for name in names:
             viewer = self.harness.block(name).viewer()  # the ids and name the block will use
             person = store.enter(self.forum, viewer.user_id, viewer.handle, viewer.name, now)
-            store.submit(self.forum, person, self.answers, f"seed-{name}", now, self.rules, new_id)
+            reflection, _created, changes = store.submit(
+                self.forum, person, self.answers, f"seed-{name}", now, self.rules, new_id)
             self.people[name], self.names[person.user_id] = person, name
+            self.reflections[person.user_id] = reflection.id
+            for change in changes:
+                if isinstance(change, groups.GroupFormed):
+                    self.groups[change.group_id] = list(change.members)
+                elif isinstance(change, groups.Placed):
+                    self.groups[change.group_id].append(change.learner_id)
 
-    def comment(self, names, done):
-        """Each grouped learner (not in ``done``) comments on the next member's reflection.
+    def group_list(self):
+        """The groups formed so far, oldest first, as lists of member user ids."""
+        return list(self.groups.values())
 
-        One group view per group: all its members comment in the same pass. Returns the
-        thread each commenter commented on, by name.
+    def comment(self, group_batch):
+        """In each group, every member comments on the next member's reflection.
+
+        Returns the thread each commenter commented on, by name.
         """
         threads = {}
-        for name in names:
-            if name in done or name in threads:
-                continue
-            group = store.group_view(self.forum, self.people[name])
-            if group is not None:  # None: still in the pool, nobody to comment on
-                threads.update(self._comment_in(group))
-        return threads
-
-    def _comment_in(self, group):
-        reflection_of = {r.author: r.id for r in group.reflections}  # by handle
-        members = list(group.members)
-        threads = {}
-        for index, member in enumerate(members):
-            thread = reflection_of[group.people[members[(index + 1) % len(members)]].handle]
-            commenter = self.names[member]
-            store.add_comment(self.forum, self.people[commenter], thread, SEED_COMMENT, f"seed-{commenter}",
-                              self.harness.now, new_id)
-            threads[commenter] = thread
+        for members in group_batch:
+            for index, member in enumerate(members):
+                thread = self.reflections[members[(index + 1) % len(members)]]
+                commenter = self.names[member]
+                store.add_comment(self.forum, self.people[commenter], thread, SEED_COMMENT, f"seed-{commenter}",
+                                  self.harness.now, new_id)
+                threads[commenter] = thread
         return threads

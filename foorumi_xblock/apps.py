@@ -21,6 +21,6 @@ class FoorumiConfig(AppConfig):
 
     def ready(self):
         """Blank a retired user's names and texts when the LMS retires them (where it can)."""
-        from . import retirement  # pylint: disable=import-outside-toplevel
+        from . import retirement
 
         retirement.connect_lms_signal()

@@ -29,7 +29,7 @@ from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_
 from .i18n import Translator
 from .retirement import usernames_by_anonymous_id
 from .i18n import language as i18n_language
-from .ui_strings import STAFF_JS_STRINGS, js_translations
+from .ui_strings import STAFF_JS_PLURALS, STAFF_JS_STRINGS, js_translations
 
 loader = ResourceLoader(__name__)
 
@@ -129,6 +129,11 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     max_group_size = Integer(display_name=_("Largest group"), scope=Scope.settings, default=7)
     comments_required = Integer(display_name=_("Comments required"), scope=Scope.settings, default=2)
     pool_timeout_hours = Integer(display_name=_("Longest wait for a group (hours)"), scope=Scope.settings, default=24)
+    feedback_min_words = Integer(
+        display_name=_("Words a comment needs to count"), scope=Scope.settings, default=5,
+        help=_("A comment on a peer's reflection counts toward the comments required only with at least this "
+               "many words (0: any comment counts)."),
+    )
     identity = String(
         display_name=_("Identity"), scope=Scope.settings, default="named",
         values=[{"display_name": _("Names"), "value": "named"}, {"display_name": _("Pseudonyms"), "value": "pseudonymous"}],
@@ -142,6 +147,10 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     draft = Dict(scope=Scope.user_state)
     published_grade = Float(scope=Scope.user_state, default=None)
     placement = String(scope=Scope.user_state, default="")
+
+    # Static files are served by URL (``runtime.local_resource_url``) from here only;
+    # ``foorumi_xblock/static`` links to the repository's ``static/``.
+    public_dir = "static"
 
     has_custom_completion = True
     completion_mode = XBlockCompletionMode.COMPLETABLE
@@ -182,12 +191,13 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         anonymous = attrs.get("edx-platform.anonymous_user_id") or username
         digest = hashlib.sha256(f"{self.scope_ids.usage_id}:{anonymous}".encode()).hexdigest()
         authenticated = bool(attrs.get("edx-platform.is_authenticated"))
-        from .learner import Viewer  # pylint: disable=import-outside-toplevel  (see forum())
+        from .learner import Viewer  # see forum()
         return Viewer(
             handle="m" + digest[:15],
             username=username,
             name=getattr(user, "full_name", None) or username,
-            is_staff=authenticated and bool(attrs.get("edx-platform.user_is_staff") or attrs.get("edx-platform.user_is_global_staff")),
+            is_staff=authenticated
+            and bool(attrs.get("edx-platform.user_is_staff") or attrs.get("edx-platform.user_is_global_staff")),
             user_id=str(anonymous),
             authenticated=authenticated,
         )
@@ -204,7 +214,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         """This request's learner forum; a forum whose settings break a rule is not opened."""
         # Imported here: the repository needs Django's app registry, which is not ready yet
         # when the platform loads XBlock classes.
-        from .learner import LearnerForum, Private  # pylint: disable=import-outside-toplevel
+        from .learner import LearnerForum, Private
 
         config = self.config()
         if forum_config.validate(config):
@@ -230,7 +240,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     def staff_forum(self):
         """This request's staff operations (the caller's role is checked by the handler)."""
-        from .staff import StaffForum  # pylint: disable=import-outside-toplevel  (see forum())
+        from .staff import StaffForum  # see forum()
 
         user_service = self.runtime.service(self, "user")
         return StaffForum(
@@ -241,21 +251,24 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         )
 
     # -- views -------------------------------------------------------------------------------
-    def _fragment(self, template, context, script=None, init=None, css="static/css/foorumi.css", needs=()):
-        """A view's fragment: its template, CSS and JS module (``script``, whose init function
-        gets ``init``); ``needs`` are further CSS or JS files the view uses, added before it."""
+    def _fragment(self, template, context, scripts=(), init=None, css=("static/css/foorumi.css",)):
+        """A view's fragment: its template, its CSS and JS files by URL, and the init data.
+
+        The files are served from ``public_dir`` (``runtime.local_resource_url``), so the
+        browser caches them across units and views; what varies per view is the markup and
+        the init data, passed inline to the last script's init function (the view's entry:
+        ``foorumi_studio.js`` → ``FoorumiStudio``). The scripts load in order, each part
+        before the entry that wires it.
+        """
         translator = self.translator()
         context = {**context, "lang": translator.language}
         fragment = Fragment(loader.render_django_template(template, context, i18n_service=translator.for_templates()))
-        fragment.add_css(loader.load_unicode(css))
-        for path in needs:
-            if path.endswith(".css"):
-                fragment.add_css(loader.load_unicode(path))
-            else:
-                fragment.add_javascript(loader.load_unicode(path))
-        if script:
-            fragment.add_javascript(loader.load_unicode(script))
-            fragment.initialize_js(script_name(script), {"json": safe_json(init or {})})
+        for path in css:
+            fragment.add_css_url(self.runtime.local_resource_url(self, path))
+        for path in scripts:
+            fragment.add_javascript_url(self.runtime.local_resource_url(self, path))
+        if scripts:
+            fragment.initialize_js(script_name(scripts[-1]), {"json": safe_json(init or {})})
         return fragment
 
     def student_view(self, context=None):
@@ -263,30 +276,43 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         gettext = self.gettext
         context = {"display_name": gettext(self.display_name), "intro": self.intro}
         if not self.viewer().authenticated:
-            return self._fragment("templates/student.html", {**context, "notice": gettext("Please sign in to take part in this forum.")})
+            notice = gettext("Please sign in to take part in this forum.")
+            return self._fragment("templates/student.html", {**context, "notice": notice})
         try:
             state = self._run()
         except ForumError as error:  # e.g. settings imported from OLX that break a rule
             return self._fragment("templates/student.html", {**context, "notice": error.render(gettext)})
+        translator = self.translator()
         init = {
-            "state": state, "i18n": js_translations(self.gettext), "lang": self._language(),
-            "poll_seconds": POLL_SECONDS,
-            "limits": {"answer_chars": MAX_ANSWER_CHARS, "comment_chars": MAX_COMMENT_CHARS, "reason_chars": MAX_FLAG_REASON_CHARS},
+            "state": state, "i18n": js_translations(translator.gettext, ngettext=translator.ngettext),
+            "lang": self._language(), "poll_seconds": POLL_SECONDS,
+            "limits": {
+                "answer_chars": MAX_ANSWER_CHARS, "comment_chars": MAX_COMMENT_CHARS, "reason_chars": MAX_FLAG_REASON_CHARS,
+            },
         }
+        # The learner view's parts (static/js/foorumi.js says what each one does), its entry last.
+        learner_js = tuple(f"static/js/{name}.js" for name in (
+            "foorumi_core", "foorumi_words", "foorumi_render", "foorumi_sync", "foorumi_stages",
+            "foorumi_comments", "foorumi_group", "foorumi",
+        ))
         if not state["is_staff"]:
-            return self._fragment("templates/student.html", {**context, "is_staff": False}, script="static/js/foorumi.js", init=init)
+            return self._fragment("templates/student.html", {**context, "is_staff": False}, scripts=learner_js, init=init)
         # Course staff get the console, with the learner view as its second panel. A fragment
         # has one init function, so the console's (FoorumiStaff) is it, and it starts the
         # learner module (FoorumiXBlock, loaded first) on the same element. Learners never
         # receive the console's script, strings or report.
         init["staff"] = {
             "report": self.staff_forum().report(),
-            "i18n": js_translations(self.gettext, STAFF_JS_STRINGS),
+            "i18n": js_translations(translator.gettext, STAFF_JS_STRINGS, STAFF_JS_PLURALS, ngettext=translator.ngettext),
             "limits": {"reason_chars": MAX_REASON_CHARS},
         }
+        staff_js = tuple(f"static/js/{name}.js" for name in (
+            "foorumi_staff_console", "foorumi_staff_moderation", "foorumi_staff_groups", "foorumi_staff_learners",
+            "foorumi_staff",
+        ))
         return self._fragment(
-            "templates/student.html", {**context, "is_staff": True}, script="static/js/foorumi_staff.js", init=init,
-            needs=("static/js/foorumi.js", "static/css/foorumi_staff.css"),
+            "templates/student.html", {**context, "is_staff": True}, scripts=learner_js + staff_js, init=init,
+            css=("static/css/foorumi.css", "static/css/foorumi_staff.css"),
         )
 
     @staticmethod
@@ -311,16 +337,23 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     def studio_view(self, context=None):
         """The editor: every setting, and prompts and ground rules as editable lists."""
         gettext = self.gettext
+        translator = self.translator()
         cfg = self.config()
         values = cfg.to_fields()
         values["agreement_items"] = [gettext(item) for item in values["agreement_items"]]
+        # The shared core, the editor's parts (static/js/foorumi_studio.js says which), its entry last.
+        studio_js = tuple(f"static/js/{name}.js" for name in (
+            "foorumi_core", "foorumi_studio_fields", "foorumi_studio_lists", "foorumi_studio_form", "foorumi_studio_problems",
+            "foorumi_studio",
+        ))
         return self._fragment(
             "templates/studio.html", {"display_name": gettext(cfg.display_name)},
-            script="static/js/foorumi_studio.js",
-            init={"values": values, "limits": forum_config.LIMITS, "i18n": js_translations(self.gettext),
+            scripts=studio_js,
+            init={"values": values, "limits": forum_config.LIMITS,
+                  "i18n": js_translations(translator.gettext, ngettext=translator.ngettext),
                   "problems": self._problems_json(forum_config.validate(cfg)),
                   "live": {"submitted": self._submitted_count()}},
-            css="static/css/foorumi_studio.css",
+            css=("static/css/foorumi_studio.css",),
         )
 
     def _problems_json(self, problems):
@@ -382,7 +415,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
 
     def _submitted_count(self):
         """How many learners have submitted here (Studio warns before changes that matter)."""
-        from . import store  # pylint: disable=import-outside-toplevel  (see forum())
+        from . import store  # see forum()
 
         return store.submitted_count(self.scope_ids.usage_id)
 
@@ -395,7 +428,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             text = f"{self.gettext(label)}{where}: {problem.render(self.gettext)}"
             validation.add(ValidationMessage(ValidationMessage.ERROR, text))
 
-    # -- learner handlers (DESIGN.md "Handler API") -----------------------------------------
+    # -- learner handlers (docs/design.md "Handler API") -----------------------------------------
     @api_handler
     def state(self, data):
         """The learner state (and the pool timeout that any request applies).
@@ -463,7 +496,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         """Flag another's reflection or comment in one's group for staff."""
         return self._run("flag", item_id=text_field(data, "item_id"), reason=text_field(data, "reason"))
 
-    # -- staff handlers (DESIGN.md "Handler API"): the role is checked before the input ------
+    # -- staff handlers (docs/design.md "Handler API"): the role is checked before the input ------
     @api_handler(staff=True)
     def staff_report(self, data):
         """Participation, group health, the pool, flags and decisions."""
@@ -529,8 +562,8 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         }
 
     @classmethod
-    def parse_xml(cls, node, runtime, keys, *args, **kwargs):  # pylint: disable=arguments-differ
-        """Read the OLX of DESIGN.md; documents with a DTD or entities are refused."""
+    def parse_xml(cls, node, runtime, keys, *args, **kwargs):
+        """Read the OLX of docs/design.md; documents with a DTD or entities are refused."""
         values = olx.read_olx(node)  # refuses a tree with a DTD or entities first
         block = runtime.construct_xblock_from_class(cls, keys)
         for name, value in values.items():
@@ -542,7 +575,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         return block
 
     def add_xml_to_node(self, node):
-        """Write the OLX of DESIGN.md, and the platform's settings as attributes."""
+        """Write the OLX of docs/design.md, and the platform's settings as attributes."""
         node.tag = self.xml_element_name()
         node.set("xblock-family", self.entry_point)
         olx.write_olx({name: getattr(self, name) for name in forum_config.FIELD_NAMES if self.fields[name].is_set_on(self)}, node)

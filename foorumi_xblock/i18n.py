@@ -62,9 +62,9 @@ class Translator:
             catalog.update(getattr(self.service, "_catalog", None) or {})
         if not catalog:
             return None
-        merged._catalog = catalog  # pylint: disable=protected-access
+        merged._catalog = catalog
         if not hasattr(merged, "plural"):
             merged.plural = lambda n: int(n != 1)
         if not hasattr(merged, "_info"):
-            merged._info = {}  # pylint: disable=protected-access
+            merged._info = {}
         return merged

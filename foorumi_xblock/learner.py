@@ -13,6 +13,7 @@ the runtime's ``user_state``, passed in and out as ``Private``.
 """
 import dataclasses
 from dataclasses import dataclass, field
+from datetime import datetime, UTC
 
 from . import store
 from .forum import feedback, groups, requests, words
@@ -25,6 +26,8 @@ MAX_FLAGS_PER_LEARNER = 100
 
 #: Operations that decide for the whole forum: they lock the forum row before anything else.
 FORUM_WIDE = frozenset({"submit_reflection"})
+#: Operations that change the learner's participant row (it is read again after them).
+CHANGE_PARTICIPANT = frozenset({"accept_agreement", "submit_reflection"})
 
 
 @dataclass(frozen=True)
@@ -60,6 +63,13 @@ class Outcome:
     pool: store.Pool | None
     flags: set
     given: int
+
+
+def iso_utc(epoch):
+    """Epoch seconds as ISO 8601 UTC to the second (None stays None)."""
+    if epoch is None:
+        return None
+    return datetime.fromtimestamp(epoch, tz=UTC).isoformat(timespec="seconds")
 
 
 def group_rules(config):
@@ -117,7 +127,8 @@ class LearnerForum:
             person = self._enter(forum)
             if operation is not None:
                 events.extend(getattr(self, operation)(forum, person, **kwargs) or [])
-                person = self._enter(forum)
+                if operation in CHANGE_PARTICIPANT:
+                    person = self._enter(forum)
             outcome = self._load(forum, person, events)
             outcome.events.extend(self._record_placement(outcome))
             outcome.events.extend(self._record_progress(outcome))
@@ -152,12 +163,12 @@ class LearnerForum:
 
     def _load(self, forum, person, events):
         reflection = store.my_reflection(forum, person)
-        group = store.group_view(forum, person) if reflection else None
+        group = store.group_view(forum, person, self.config.feedback_min_words) if reflection else None
         pool = store.pool_view(forum, person) if reflection and group is None else None
         return Outcome(
             events=events, person=person, reflection=reflection, group=group, pool=pool,
             flags=store.my_flags(forum, person) if group else set(),
-            given=store.comments_given(forum, person) if reflection else 0,
+            given=store.comments_given(forum, person, self.config.feedback_min_words) if reflection else 0,
         )
 
     def _record_placement(self, outcome):
@@ -265,8 +276,6 @@ class LearnerForum:
     def comment(self, forum, person, reflection_id, text, request_id, reply_to=None):
         """A group member comments in a thread of their own group (post first, then read)."""
         request_id = requests.valid_request_id(request_id)
-        if store.earlier_comment(forum, person, request_id):
-            return []
         if person.submitted_at is None:
             raise WrongStage(_("Submit your own reflection before commenting."))
         text = check_text(text, MAX_COMMENT_CHARS, _("comment")).strip()
@@ -370,11 +379,17 @@ class LearnerForum:
             }
         if stage == "pool":
             pool = outcome.pool
+            deadline = person.waiting_since + self.rules.pool_timeout_seconds if person.waiting_since else None
             state["pool"] = {
                 "waiting": pool.waiting,
                 "position": pool.position,
                 "needed": self.config.min_group_size,
                 "timeout_hours": self.config.pool_timeout_hours,
+                # When the learner is placed at the latest (ISO 8601, UTC): the timeout applies
+                # on any request to the forum, whoever makes it.
+                "deadline": iso_utc(deadline),
+                # Nobody else has submitted and no group exists: they are alone so far.
+                "alone": pool.waiting <= 1 and not pool.groups,
             }
         if group:
             self._group_view(state, outcome, gettext)
@@ -394,7 +409,16 @@ class LearnerForum:
             "created_at": self._when(comment.created_at),
             "reply_to": comment.reply_to,
             "flagged": comment.id in flags,
+            # Whether the viewer's own comment counts toward their feedback (not a reply, not
+            # in their own thread, at least ``feedback_min_words`` words).
+            "counts": comment.author == me and comment.reply_to is None
+            and comment.words >= self.config.feedback_min_words
+            and self._thread_author(group, comment.reflection_id) != me,
         }
+
+    @staticmethod
+    def _thread_author(group, reflection_id):
+        return next((r.author for r in group.reflections if r.id == reflection_id), None)
 
     def older_comments(self, reflection_id, before, gettext):
         """A page of a thread's older comments: ``{"reflection_id", "comments", "more"}``."""
@@ -405,7 +429,7 @@ class LearnerForum:
         def unit():
             forum = store.open_forum(self.usage_key, self.course_key, self.now)
             person = self._enter(forum)
-            group = store.group_view(forum, person)
+            group = store.group_view(forum, person, self.config.feedback_min_words)
             if group is None:
                 raise WrongStage(_("You are not in a group yet."))
             comments, reasons, _people, more = store.older_comments(forum, person, reflection_id, before)

@@ -139,6 +139,7 @@ class Comment(models.Model):
     reply_to = models.ForeignKey("self", on_delete=models.CASCADE, null=True, related_name="replies")
     author = models.CharField(max_length=64)  # anonymous user id
     text = models.TextField()
+    words = models.PositiveIntegerField(default=0)  # forum/words.count_words of the text
     request_id = models.CharField(max_length=64)
     created_at = models.FloatField()
     edited_at = models.FloatField(null=True)

@@ -52,6 +52,7 @@ INT_ATTRIBUTES = (
     "max_group_size",
     "comments_required",
     "pool_timeout_hours",
+    "feedback_min_words",
 )
 BOOL_ATTRIBUTES = ("agreement_required", "scored")
 FLOAT_ATTRIBUTES = ("weight",)
@@ -63,6 +64,7 @@ ATTRIBUTES = (
     "max_group_size",
     "comments_required",
     "pool_timeout_hours",
+    "feedback_min_words",
     "identity",
     "agreement_required",
     "scored",

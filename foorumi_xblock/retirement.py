@@ -18,7 +18,7 @@ log = logging.getLogger(__name__)
 def anonymous_ids_of(user):
     """Every course-specific anonymous id the LMS ever gave ``user`` (empty outside it)."""
     try:
-        from common.djangoapps.student.models import AnonymousUserId  # pylint: disable=import-outside-toplevel
+        from common.djangoapps.student.models import AnonymousUserId
     except ImportError:
         return []
     return list(AnonymousUserId.objects.filter(user=user).values_list("anonymous_user_id", flat=True))
@@ -28,9 +28,9 @@ def usernames_by_anonymous_id(user_service, anonymous_ids):
     """``{anonymous id: username}`` for those the platform knows (others are left out)."""
     anonymous_ids = [a for a in set(anonymous_ids) if a]
     try:
-        from common.djangoapps.student.models import AnonymousUserId  # pylint: disable=import-outside-toplevel
+        from common.djangoapps.student.models import AnonymousUserId
     except ImportError:
-        AnonymousUserId = None  # noqa: N806  (outside the LMS)
+        AnonymousUserId = None  # outside the LMS
     if AnonymousUserId is not None:
         rows = AnonymousUserId.objects.filter(anonymous_user_id__in=anonymous_ids).select_related("user")
         return {row.anonymous_user_id: row.user.username for row in rows}
@@ -45,9 +45,9 @@ def usernames_by_anonymous_id(user_service, anonymous_ids):
     return found
 
 
-def retire_platform_user(sender, user=None, **kwargs):  # pylint: disable=unused-argument
+def retire_platform_user(sender, user=None, **kwargs):
     """Receiver of the LMS's ``USER_RETIRE_LMS_MISC``: blank this user's names and texts."""
-    from . import store  # pylint: disable=import-outside-toplevel
+    from . import store
 
     if user is None:
         return
@@ -58,7 +58,7 @@ def retire_platform_user(sender, user=None, **kwargs):  # pylint: disable=unused
 def connect_lms_signal():
     """Connect the receiver where the LMS's retirement signal can be imported; True if so."""
     try:
-        from openedx.core.djangoapps.user_api.accounts.signals import USER_RETIRE_LMS_MISC  # pylint: disable=import-outside-toplevel
+        from openedx.core.djangoapps.user_api.accounts.signals import USER_RETIRE_LMS_MISC
     except ImportError:
         return False
     USER_RETIRE_LMS_MISC.connect(retire_platform_user, dispatch_uid="foorumi_retire_user")

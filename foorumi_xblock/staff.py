@@ -52,6 +52,7 @@ class StaffForum:
         self.course_key = str(course_key)
         self.usernames = usernames
         self.gettext = gettext
+        self.group_template = gettext("Group %(number)s")  # once per request, not once per learner
         self.rules = group_rules(config)
 
     def _run(self, fn):
@@ -66,10 +67,10 @@ class StaffForum:
 
     def report(self):
         """The staff report of docs/design.md ("Handler API"), with totals and warnings."""
-        return self._run(lambda forum: self._report(store.report(forum))[0])
+        return self._run(lambda forum: self._report(store.report(forum, self.config.feedback_min_words))[0])
 
     def _group_name(self, number):
-        return self.gettext("Group %(number)s") % {"number": number}
+        return self.group_template % {"number": number}
 
     def _report(self, data):
         people, membership = data["people"], data["membership"]
@@ -252,8 +253,11 @@ class StaffForum:
 
     def export_csv(self, include_text=False):
         """Participation as CSV text (UTF-8 with a BOM); texts only when asked."""
-        report, user_ids, texts = self._run(lambda forum: (
-            *self._report(store.report(forum)), store.reflection_texts(forum) if include_text else {}))
+        def load(forum):
+            report, user_ids = self._report(store.report(forum, self.config.feedback_min_words))
+            return report, user_ids, store.reflection_texts(forum) if include_text else {}
+
+        report, user_ids, texts = self._run(load)
         columns = ["username", "name", "group", "accepted", "submitted_at", "waiting_since", "comments_given",
                    "comments_received", "helpful_received", "complete", "last_activity"]
         prompts = list(self.config.prompts) if include_text else []

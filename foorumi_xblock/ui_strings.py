@@ -1,14 +1,26 @@
-"""Every English string the JavaScript modules show: the learner view (``static/js/foorumi.js``)
-and the Studio editor in ``JS_STRINGS``, the staff console in ``STAFF_JS_STRINGS``.
+"""Every English string the JavaScript shows: the learner view (``static/js/foorumi*.js``)
+and the Studio editor (``static/js/foorumi_studio*.js``) in ``JS_STRINGS`` and
+``JS_PLURALS``, the staff console (``static/js/foorumi_staff*.js``) in ``STAFF_JS_STRINGS``
+and ``STAFF_JS_PLURALS``.
 
 Each is wrapped in the no-op ``_`` so that translation extraction finds it. The block
-sends ``init.i18n = js_translations(gettext)``; the JavaScript looks a string up with
-``t("English")`` (falling back to the English) and fills ``%(name)s`` placeholders itself,
-so the same catalogue entries work in Python and in the browser.
+sends ``init.i18n = js_translations(gettext, ngettext=ngettext)``; the JavaScript looks a
+string up with ``t("English")`` and a plural with ``ngettext("singular", "plural", n)``
+(foorumi_core.js; both fall back to the English) and fills ``%(name)s`` placeholders
+itself, so the same catalogue entries work in Python and in the browser.
 
-``tests/test_ui_strings.py`` checks that ``JS_STRINGS`` and the ``t("...")`` calls in the
-JavaScript match exactly; ``tests/browser/test_staff_console.py`` does the same for
-``STAFF_JS_STRINGS`` and the console.
+Plurals. A plural is declared as a ``(singular, plural)`` pair, and ``init.i18n`` carries
+both translated forms, ``{singular: [translated singular, translated plural]}``; the
+JavaScript takes the second for ``n != 1``. That is the plural rule of English and of
+Finnish (``Plural-Forms: nplurals=2; plural=(n != 1)``), and it is assumed here: each form
+is a catalogue entry of its own (a plain ``msgid``, so the ``.po`` stays plain), translated
+to the same form in the target language. A language with other plural rules would need
+``msgid_plural`` entries, which ``js_translations`` already prefers when the catalogue has
+them, and a JavaScript rule per language.
+
+``tests/test_ui_strings.py`` checks that these lists and the ``t("...")``/``ngettext(...)``
+calls in the JavaScript match exactly; ``tests/browser/test_staff_console.py`` does the same
+for the staff lists and the console.
 """
 
 
@@ -30,27 +42,20 @@ JS_STRINGS = (
     _("Your reflection has been submitted."),
     _("You are now in %(group)s."),
     _("Loading…"),
+    _("Show older comments"),
     _("The page could not be updated just now. It will try again."),
     _("This forum cannot be shown right now. Please reload the page."),
     _("Try again"),
-    _("%(count)s / %(max)s characters"),
-    _("%(given)s of %(required)s comments given — complete"),
-    _("%(given)s of %(required)s comments given"),
     _("Your progress:"),
     _("Reflection submitted."),
     _("Ground rules"),
     _("Before you write, please read the ground rules of this group. They keep the forum a safe place for everyone."),
     _("Saving…"),
     _("I accept"),
-    _("%(count)s word"),
-    _("%(count)s words"),
     _("(%(min)s–%(max)s)"),
     _("(at most %(max)s)"),
     _("(at least %(min)s)"),
-    _("This answer is too long: at most %(chars)s characters."),
-    _("Write at least %(min)s words."),
     _("Please answer this question."),
-    _("Shorten this answer to at most %(max)s words."),
     _("Your reflection"),
     _("Answer each question in your own words. Your answers are saved as a draft while you write. When you submit, you join a small group and can read the reflections of the others."),
     _("Submit reflection"),
@@ -61,10 +66,8 @@ JS_STRINGS = (
     _("Not saved — retrying"),
     _("Unsaved changes"),
     _("Waiting for your group"),
-    _("You are the %(ordinal)s of %(needed)s people needed to start a group."),
     _("Your group will be formed as soon as enough people have submitted."),
     _("The page updates by itself."),
-    _("Nobody waits for long: within %(hours)s hours you will be placed in a group even if fewer people arrive."),
     _("Your submitted reflection"),
     _("(edited)"),
     _("Your group"),
@@ -91,7 +94,6 @@ JS_STRINGS = (
     _("Why should course staff look at this? (required)"),
     _("Sending…"),
     _("Send to staff"),
-    _("The reason can be at most %(max)s characters."),
     _("Please tell course staff why you are flagging this."),
     _("Thank you. Course staff will look at it."),
     _("Helpful to the author"),
@@ -101,7 +103,6 @@ JS_STRINGS = (
     _("Marked as helpful."),
     _("No longer marked as helpful."),
     _("Write a comment first."),
-    _("A comment can be at most %(max)s characters."),
     _("Reply"),
     _("Posting…"),
     _("Post comment"),
@@ -119,7 +120,6 @@ JS_STRINGS = (
     _("Minimum words"),
     _("Maximum words"),
     _("Reflection prompts"),
-    _("Learners answer each prompt in a text box of its own. From %(min)s to %(max)s prompts."),
     _("The id names the prompt's answers: lowercase letters a-z, digits, '-' and '_'. Do not change it once learners have started writing."),
     _("Learners see their word count as they type; a minimum of 0 means none."),
     _("This forum is live. Reflections submitted: %(count)s."),
@@ -132,17 +132,14 @@ JS_STRINGS = (
     _("Prompt moved to position %(number)s."),
     _("No prompts yet."),
     _("Add prompt"),
-    _("There can be at most %(max)s prompts."),
     _("Learners must accept the ground rules before writing"),
     _("The ground rules are shown to learners before they write; when acceptance is required, they accept them first."),
-    _("At most %(max)s ground rules, each at most %(chars)s characters."),
     _("Ground rule %(number)s"),
     _("Ground rule %(number)s added."),
     _("Ground rule %(number)s removed."),
     _("Ground rule moved to position %(number)s."),
     _("No ground rules yet."),
     _("Add ground rule"),
-    _("There can be at most %(max)s ground rules."),
     _("General"),
     _("Display name"),
     _("The name learners see for this forum."),
@@ -162,6 +159,8 @@ JS_STRINGS = (
     _("How many peers' reflections each learner comments on. At most the smallest group minus one."),
     _("Longest wait for a group (hours)"),
     _("After this, waiting learners join existing groups or form one of their own."),
+    _("Words a comment needs to count"),
+    _("A comment on a peer's reflection counts toward the comments required only with at least this many words (0: any comment counts)."),
     _("Grading"),
     _("Scored"),
     _("The grade is the share of the requirements met: the reflection and the required comments."),
@@ -175,6 +174,33 @@ JS_STRINGS = (
     _("The forum was not saved."),
     _("Changes discarded."),
     _("This forum's settings need attention:"),
+)
+
+
+#: Plurals of the learner view and the Studio editor: ``(singular, plural)``, the second for
+#: n != 1 (see the module's docstring).
+JS_PLURALS = (
+    (_("%(count)s word"), _("%(count)s words")),
+    (_("%(count)s / %(max)s character"), _("%(count)s / %(max)s characters")),
+    (_("%(given)s of %(required)s comment given"), _("%(given)s of %(required)s comments given")),
+    (_("%(given)s of %(required)s comment given — complete"), _("%(given)s of %(required)s comments given — complete")),
+    (_("This answer is too long: at most %(chars)s character."), _("This answer is too long: at most %(chars)s characters.")),
+    (_("Write at least %(min)s word."), _("Write at least %(min)s words.")),
+    (_("Shorten this answer to at most %(max)s word."), _("Shorten this answer to at most %(max)s words.")),
+    (_("You are the %(ordinal)s of %(needed)s person needed to start a group."),
+     _("You are the %(ordinal)s of %(needed)s people needed to start a group.")),
+    (_("Nobody waits for long: within %(hours)s hour you will be placed in a group even if fewer people arrive."),
+     _("Nobody waits for long: within %(hours)s hours you will be placed in a group even if fewer people arrive.")),
+    (_("The reason can be at most %(max)s character."), _("The reason can be at most %(max)s characters.")),
+    (_("A comment can be at most %(max)s character."), _("A comment can be at most %(max)s characters.")),
+    (_("%(count)s older comment shown."), _("%(count)s older comments shown.")),
+    # --- Studio editor (static/js/foorumi_studio*.js) ----------------------------------
+    (_("Learners answer each prompt in a text box of its own. From %(min)s to %(max)s prompt."),
+     _("Learners answer each prompt in a text box of its own. From %(min)s to %(max)s prompts.")),
+    (_("There can be at most %(max)s prompt."), _("There can be at most %(max)s prompts.")),
+    (_("At most %(max)s ground rule, each at most %(chars)s characters."),
+     _("At most %(max)s ground rules, each at most %(chars)s characters.")),
+    (_("There can be at most %(max)s ground rule."), _("There can be at most %(max)s ground rules.")),
 )
 
 
@@ -223,11 +249,9 @@ STAFF_JS_STRINGS = (
     _("Nobody is waiting for a group."),
     _("waiting since %(time)s"),
     _("Form groups now"),
-    _("Place everyone waiting (%(count)s) in groups now? They join the smallest groups (up to %(max)s members), or form a group of their own when there is none."),
     _("Yes, form groups"),
     _("Learners placed in groups: %(count)s."),
     _("Silent: no recent activity"),
-    _("Small: fewer than %(min)s members"),
     _("No groups yet."),
     _("Group health"),
     _("Group"),
@@ -279,14 +303,35 @@ STAFF_JS_STRINGS = (
 )
 
 
-def js_translations(gettext, strings=JS_STRINGS):
-    """``{english: translated}`` for every string of ``strings``, for ``init.i18n``.
+#: Plurals of the staff console, sent to course staff only with ``STAFF_JS_STRINGS``.
+STAFF_JS_PLURALS = (
+    (_("Small: fewer than %(min)s member"), _("Small: fewer than %(min)s members")),
+    (_("Place everyone waiting (%(count)s) in groups now? They join the smallest groups (up to %(max)s member), "
+       "or form a group of their own when there is none."),
+     _("Place everyone waiting (%(count)s) in groups now? They join the smallest groups (up to %(max)s members), "
+       "or form a group of their own when there is none.")),
+)
 
-    Only strings whose translation differs are sent; the JavaScript falls back to English.
+
+def js_translations(gettext, strings=JS_STRINGS, plurals=JS_PLURALS, ngettext=None):
+    """``{english: translated}`` for every string of ``strings`` and ``{singular: [singular,
+    plural]}`` (translated) for every pair of ``plurals``, for ``init.i18n``.
+
+    Only what differs from the English is sent; the JavaScript falls back to English. A
+    plural's forms come from the catalogue's plural entry when ``ngettext`` finds one, else
+    from each form's own entry (the rule n != 1 assumed, see the module's docstring).
     """
     out = {}
     for english in strings:
         translated = gettext(english)
         if translated and translated != english:
             out[english] = translated
+    for singular, plural in plurals:
+        forms = [singular, plural]
+        if ngettext is not None:
+            forms = [ngettext(singular, plural, 1) or singular, ngettext(singular, plural, 2) or plural]
+        if forms == [singular, plural]:
+            forms = [gettext(singular) or singular, gettext(plural) or plural]
+        if forms != [singular, plural]:
+            out[singular] = forms
     return out

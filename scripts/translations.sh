@@ -10,7 +10,7 @@ trap 'rm -rf "$work"' EXIT
 # Django's makemessages understands {% trans %} and {% blocktrans %}; run it on a copy that
 # holds only our sources, then take its catalog as ours.
 mkdir -p "$work/src/locale"
-cp -r foorumi_xblock/*.py foorumi_xblock/forum "$work/src/"
+cp -r foorumi_xblock/*.py foorumi_xblock/forum foorumi_xblock/store "$work/src/"
 cp -r templates "$work/src/"
 (cd "$work/src" && DJANGO_SETTINGS_MODULE=foorumi_xblock.workbench.settings FOORUMI_VAR_DIR="$work/var" \
   PYTHONPATH="$OLDPWD" "$OLDPWD/$PY" -m django makemessages -l fi --no-location --no-obsolete -v0 \

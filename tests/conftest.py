@@ -34,7 +34,7 @@ def _log_tail(*paths, limit=8000):
 
 def _wait_until_up(proc, base_url, log_path, var_dir, http=True):
     """Wait until ``GET /`` answers 200 (or, with ``http=False``, until the port accepts)."""
-    import requests  # pylint: disable=import-outside-toplevel
+    import requests
 
     deadline = time.monotonic() + START_TIMEOUT
     last = None
@@ -95,7 +95,7 @@ def _serve(tmp_path_factory, http):
         port = _free_port()
         base_url = f"http://127.0.0.1:{port}"
         with open(log_path, "ab") as log:
-            proc = subprocess.Popen(  # pylint: disable=consider-using-with
+            proc = subprocess.Popen(
                 [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
                 cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
             )
@@ -131,11 +131,11 @@ def pytest_configure(config):
     and the in-process workbench runtime tests need it; servers started by ``workbench``
     get their own database.
     """
-    import tempfile  # pylint: disable=import-outside-toplevel
+    import tempfile
 
-    import django  # pylint: disable=import-outside-toplevel
+    import django
 
-    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+    from django.core.management import call_command
 
     os.environ.setdefault("FOORUMI_VAR_DIR", tempfile.mkdtemp(prefix="foorumi-tests-"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", SETTINGS)

@@ -121,7 +121,7 @@ class ForumHarness:
     # -- the forum's rows (tests look at the tables directly; the package never does) ------
     def records(self):
         """Every row of this forum in Foorumi's tables, as plain dicts per table."""
-        from foorumi_xblock import models  # pylint: disable=import-outside-toplevel
+        from foorumi_xblock import models
 
         forum = models.Forum.objects.filter(usage_key=self.usage_id).first()
         if forum is None:
@@ -140,7 +140,7 @@ class ForumHarness:
 
     def hide(self, item_id, hidden=True):
         """Hide (or restore) a reflection or comment as a moderator would."""
-        from foorumi_xblock import models  # pylint: disable=import-outside-toplevel
+        from foorumi_xblock import models
 
         changed = models.Reflection.objects.filter(uid=item_id).update(hidden=hidden)
         changed += models.Comment.objects.filter(uid=item_id).update(hidden=hidden)

@@ -272,6 +272,7 @@ def valid_fields(draw):
         "min_group_size": low,
         "max_group_size": high,
         "comments_required": draw(st.integers(0, low - 1)),
+        "feedback_min_words": draw(st.integers(0, 500)),
         "pool_timeout_hours": draw(st.integers(1, 720)),
         "identity": draw(st.sampled_from(["named", "pseudonymous"])),
         "scored": draw(st.booleans()),
@@ -324,7 +325,7 @@ def test_a_prompt_problem_names_the_input_it_concerns(prompt, subfield):
 @pytest.mark.parametrize("bad", ["\x00", "\x07", "\x1b[31m", "\ud800", "\udfff", "\ufffe"])
 @pytest.mark.parametrize("where", ["display_name", "intro", "agreement", "prompt_text"])
 def test_text_that_xml_cannot_carry_is_refused_next_to_its_field(bad, where):
-    from foorumi_xblock.forum.config import ForumConfig, validate  # pylint: disable=import-outside-toplevel
+    from foorumi_xblock.forum.config import ForumConfig, validate
 
     fields = {"display_name": "Foorumi", "intro": "", "agreement_items": ["Luottamus"],
               "prompts": [{"id": "origin", "text": "Miten?", "min_words": 0, "max_words": 100}]}
@@ -345,7 +346,7 @@ def test_text_that_xml_cannot_carry_is_refused_next_to_its_field(bad, where):
 
 
 def test_tab_newline_and_finnish_text_are_fine():
-    from foorumi_xblock.forum.config import ForumConfig, validate  # pylint: disable=import-outside-toplevel
+    from foorumi_xblock.forum.config import ForumConfig, validate
 
     fields = {"display_name": "Äänekoski – puun ja kuoren välissä 🌲", "intro": "Rivi 1\n\tRivi 2\r\n",
               "prompts": [{"id": "origin", "text": "Miten?", "min_words": 0, "max_words": 100}]}

@@ -43,7 +43,7 @@ def forum(request, monkeypatch):
 
     def init(self, harness, user_id):
         original(self, harness, user_id)
-        self._services["i18n"] = service  # pylint: disable=protected-access
+        self._services["i18n"] = service
 
     monkeypatch.setattr(HarnessRuntime, "__init__", init)
     return ForumHarness(group_size=3, min_group_size=3, max_group_size=4, comments_required=1,

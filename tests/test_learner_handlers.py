@@ -1,6 +1,6 @@
 """Runtime-level tests of the learner's handlers: several learners over shared field data.
 
-Read as a specification of the learner handler API in DESIGN.md: each stage, each error
+Read as a specification of the learner handler API in docs/design.md: each stage, each error
 code, each visibility rule, idempotent retries, completion and grades, and what is stored
 in Foorumi's tables.
 """
@@ -10,7 +10,9 @@ import pytest
 
 from harness import AUTHOR, ForumHarness
 
-THREE = {"group_size": 3, "min_group_size": 3, "max_group_size": 4, "comments_required": 2}
+# Any comment on a peer's reflection counts here (feedback_min_words 0): these tests are about
+# the other rules; the word minimum has tests of its own below.
+THREE = {"group_size": 3, "min_group_size": 3, "max_group_size": 4, "comments_required": 2, "feedback_min_words": 0}
 
 
 def snapshot(harness, *users):
@@ -429,7 +431,7 @@ def test_a_pseudonymous_forum_sends_times_to_the_minute():
 
 
 def test_the_block_says_it_works_on_phones():
-    from foorumi_xblock.block import FoorumiXBlock  # pylint: disable=import-outside-toplevel
+    from foorumi_xblock.block import FoorumiXBlock
 
     assert FoorumiXBlock.supports("multi_device")
 
@@ -455,7 +457,7 @@ def test_invisible_characters_are_no_words_in_an_answer(forum):
 
 
 def test_a_long_thread_is_paged_and_the_state_stays_bounded(forum):
-    from foorumi_xblock.store import COMMENTS_PER_THREAD  # pylint: disable=import-outside-toplevel
+    from foorumi_xblock.store import COMMENTS_PER_THREAD
 
     states = grouped(forum)
     bens = thread_of(states["anna"], name="Ben")
@@ -478,3 +480,37 @@ def test_a_long_thread_is_paged_and_the_state_stays_bounded(forum):
     outsider = ForumHarness(**THREE)
     older = {"reflection_id": bens["id"], "before": thread["comments"][0]["id"]}
     assert outsider.call("anna", "older_comments", older)[0] in (404, 409)
+
+
+def test_a_comment_counts_as_feedback_only_with_enough_words():
+    forum = ForumHarness(**{**THREE, "feedback_min_words": 5})
+    states = grouped(forum)
+    bens, cais = thread_of(states["anna"], name="Ben"), thread_of(states["anna"], name="Cai")
+    state = forum.ok("anna", "comment", {"reflection_id": bens["id"], "text": "Kiitos!", "request_id": "short"})
+    short = thread_of(state, name="Ben")["comments"][0]
+    assert short["text"] == "Kiitos!" and short["counts"] is False  # posted and shown, but not counted
+    assert state["progress"]["comments_given"] == 0 and bens["id"] in state["suggested"]
+    text = "Kiitos, tunnistan tämän omasta työstäni hyvin."
+    state = forum.ok("anna", "comment", {"reflection_id": bens["id"], "text": text, "request_id": "long"})
+    assert state["progress"]["comments_given"] == 1 and bens["id"] not in state["suggested"]
+    assert [c["counts"] for c in thread_of(state, name="Ben")["comments"]] == [False, True]
+    # Editing a short comment up to the minimum makes it count; a reply never counts.
+    state = forum.ok("anna", "comment", {"reflection_id": cais["id"], "text": "Hyvä", "request_id": "c2"})
+    comment_id = thread_of(state, name="Cai")["comments"][0]["id"]
+    state = forum.ok("anna", "edit_comment", {"comment_id": comment_id, "text": "Hyvä huomio, sama kokemus minulla."})
+    assert state["progress"]["comments_given"] == 2 and state["progress"]["complete"] is True
+    staff = forum.ok("staff_x", "staff_report")
+    anna = next(learner for learner in staff["learners"] if learner["username"] == "anna")
+    assert anna["comments_given"] == 2
+
+
+def test_the_pool_says_when_the_learner_is_placed_at_the_latest_and_whether_they_are_alone(forum):
+    state = forum.submit("anna")
+    assert state["pool"]["alone"] is True
+    deadline = state["pool"]["deadline"]
+    assert deadline.endswith("+00:00")
+    from datetime import datetime
+
+    assert datetime.fromisoformat(deadline).timestamp() == forum.now + 24 * 3600
+    state = forum.submit("ben")
+    assert state["pool"]["alone"] is False and state["pool"]["waiting"] == 2

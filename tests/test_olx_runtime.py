@@ -27,7 +27,7 @@ HOSTILE = {
         {"id": "tuki-2", "text": 'Missä tarvitset "vertaistukea"? <i>&amp;</i>', "min_words": 0, "max_words": 300},
     ],
     "group_size": 4, "min_group_size": 3, "max_group_size": 6, "comments_required": 2,
-    "pool_timeout_hours": 48, "identity": "pseudonymous", "scored": True, "weight": 2.5,
+    "pool_timeout_hours": 48, "feedback_min_words": 7, "identity": "pseudonymous", "scored": True, "weight": 2.5,
 }
 
 
@@ -83,13 +83,13 @@ def test_an_internal_entity_the_runtime_expanded_is_still_refused_by_the_block()
         runtime().parse_xml_string(b'<!DOCTYPE foorumi [<!ENTITY x "boom">]><foorumi display_name="&x;"/>')
 
 
-class PlatformMixin:  # pylint: disable=too-few-public-methods
+class PlatformMixin:
     """What the LMS mixes into every block (a few of its settings)."""
 
     visible_to_staff_only = Boolean(scope=Scope.settings, default=False)
     group_access = Dict(scope=Scope.settings, default={})
     due = Date(scope=Scope.settings, default=None)
-    format = String(scope=Scope.settings, default=None)  # pylint: disable=redefined-builtin
+    format = String(scope=Scope.settings, default=None)
 
 
 def platform_runtime():

@@ -1,6 +1,7 @@
 """The package as an LMS gets it: a wheel built from the repository, installed into a fresh
-virtualenv outside the repository, carries its templates, static files and compiled
-translations, and the ``foorumi`` XBlock entry point loads from it."""
+virtualenv outside the repository, carries its templates, static files (every view's
+JavaScript, served by URL from ``public_dir``) and compiled translations, and the ``foorumi``
+XBlock entry point loads from it."""
 import json
 import subprocess
 import sys
@@ -31,9 +32,9 @@ def test_the_wheel_carries_templates_static_files_translations_and_the_entry_poi
         "foorumi_xblock/templates/student.html",
         "foorumi_xblock/templates/studio.html",
         "foorumi_xblock/templates/author.html",
-        "foorumi_xblock/static/js/foorumi.js",
-        "foorumi_xblock/static/js/foorumi_studio.js",
         "foorumi_xblock/static/css/foorumi.css",
+        "foorumi_xblock/static/css/foorumi_staff.css",
+        "foorumi_xblock/static/css/foorumi_studio.css",
         "foorumi_xblock/translations/fi/LC_MESSAGES/text.mo",
         "foorumi_xblock/workbench/scenarios/1_esimiesfoorumi.xml",
         "foorumi_xblock/apps.py",
@@ -42,6 +43,9 @@ def test_the_wheel_carries_templates_static_files_translations_and_the_entry_poi
         "foorumi_xblock/management/commands/foorumi_retire_user.py",
     ):
         assert needed in names, needed
+    # Every JavaScript file of every view (they are served by URL from the package's static/).
+    for path in sorted((REPO / "static" / "js").glob("*.js")):
+        assert f"foorumi_xblock/static/js/{path.name}" in names, path.name
     assert not any(name.startswith(("tests/", "foorumi_xblock/tests")) for name in names)
     entry_points = next(n for n in names if n.endswith("entry_points.txt"))
     declared = zipfile.ZipFile(wheel).read(entry_points).decode()
@@ -71,6 +75,8 @@ print(json.dumps({
     "file": foorumi_xblock.__file__,
     "template": (root / "templates" / "student.html").is_file(),
     "js": (root / "static" / "js" / "foorumi.js").is_file(),
+    # What the LMS serves for runtime.local_resource_url (public_dir "static").
+    "served": len(cls.open_local_resource("static/js/foorumi_core.js").read()),
     "finnish": fi.gettext("Participant %(number)s"),
 }))
 """
@@ -78,5 +84,5 @@ print(json.dumps({
     found = json.loads(result.stdout)
     assert found["class"] == "foorumi_xblock.block.FoorumiXBlock"
     assert str(venv) in found["file"] and str(REPO) not in found["file"]
-    assert found["template"] and found["js"]
+    assert found["template"] and found["js"] and found["served"] > 1000
     assert found["finnish"] == "Osallistuja %(number)s"

@@ -16,7 +16,7 @@ class FakeAnonymousUserId:
             SimpleNamespace(anonymous_user_id="b2", user=SimpleNamespace(username="ben"))]
     calls = []
 
-    class objects:  # noqa: N801  (the shape of a Django manager)
+    class objects:  # the shape of a Django manager
         @staticmethod
         def filter(**kwargs):
             FakeAnonymousUserId.calls.append(kwargs)

@@ -1,5 +1,5 @@
 """Runtime-level tests of the staff handlers: the role check, the report, moderation,
-groups, export and the Studio identity guard (DESIGN.md "Staff" and "Handler API")."""
+groups, export and the Studio identity guard (docs/design.md "Staff" and "Handler API")."""
 import csv
 import io
 import json
@@ -10,7 +10,8 @@ from webob import Request
 from harness import ForumHarness
 
 STAFF = "staff_anna"
-THREE = {"group_size": 3, "min_group_size": 3, "max_group_size": 4, "comments_required": 2, "agreement_required": False}
+THREE = {"group_size": 3, "min_group_size": 3, "max_group_size": 4, "comments_required": 2, "agreement_required": False,
+         "feedback_min_words": 0}
 STAFF_HANDLERS = {
     "staff_report": {},
     "staff_group": {"group_id": "whatever"},

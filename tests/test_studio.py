@@ -14,11 +14,12 @@ import re
 import pytest
 
 from foorumi_xblock.forum.config import FIELD_NAMES, LIMITS
-from foorumi_xblock.ui_strings import JS_STRINGS
+from foorumi_xblock.ui_strings import JS_PLURALS, JS_STRINGS
 from harness import AUTHOR, ForumHarness
 
 ROOT = pathlib.Path(__file__).resolve().parent.parent
-STUDIO_JS = ROOT / "static" / "js" / "foorumi_studio.js"
+#: The editor: its entry (foorumi_studio.js) and its parts; the shared core is checked with the learner view.
+STUDIO_JS = sorted((ROOT / "static" / "js").glob("foorumi_studio*.js"))
 STUDIO_TEMPLATE = ROOT / "templates" / "studio.html"
 FINNISH_MO = ROOT / "conf" / "locale" / "fi" / "LC_MESSAGES" / "text.mo"
 
@@ -41,6 +42,7 @@ VALID = {
     "max_group_size": 6,
     "comments_required": 2,
     "pool_timeout_hours": 48,
+    "feedback_min_words": 3,
     "identity": "pseudonymous",
     "scored": True,
     "weight": 2.5,
@@ -137,7 +139,7 @@ INVALID = [
     pytest.param(with_change(weight="heavy"), "weight", None, id="weight not a number"),
     pytest.param(with_change(weight=101), "weight", None, id="weight too large"),
     pytest.param(with_change(scored="true"), "scored", None, id="boolean as a string"),
-    pytest.param(with_change(agreement_items=["Sääntö %d" % n for n in range(LIMITS["agreement_items"]["max_count"] + 1)]),
+    pytest.param(with_change(agreement_items=[f"Sääntö {n}" for n in range(LIMITS["agreement_items"]["max_count"] + 1)]),
                  "agreement_items", None, id="too many agreement items"),
     pytest.param(with_change(agreement_items=[]), "agreement_items", None, id="agreement required but empty"),
     pytest.param(with_change(agreement_items=["Hyvä", "", "Myös hyvä"]), "agreement_items", 1, id="empty agreement item"),
@@ -240,8 +242,14 @@ def test_studio_view_renders_the_frame_and_passes_the_values(harness):
     assert init["problems"] == []
     for label in ("Group size", "Smallest group", "Reflection prompts", "Ground rules", "Add prompt", "Move up"):
         assert init["i18n"].get(label, label) == label
-    assert any("FoorumiStudio" in resource.data for resource in fragment.resources if resource.kind == "text")
-    assert any(".foorumi-studio" in resource.data for resource in fragment.resources if resource.kind == "text")
+    # The editor's files by URL, in order (the shared core first, the entry last); only the
+    # init data is inline.
+    urls = [(resource.kind, resource.mimetype, resource.data) for resource in fragment.resources]
+    scripts = [data for kind, mimetype, data in urls if kind == "url" and mimetype == "application/javascript"]
+    assert scripts[0].endswith("static/js/foorumi_core.js") and scripts[-1].endswith("static/js/foorumi_studio.js")
+    assert {url.rsplit("/", 1)[1] for url in scripts} == {"foorumi_core.js"} | {path.name for path in STUDIO_JS}
+    assert [data for kind, mimetype, data in urls if mimetype == "text/css"] == ["/resource/static/css/foorumi_studio.css"]
+    assert all(kind == "url" for kind, _mimetype, _data in urls)
 
 
 def test_studio_view_shows_an_invalid_blocks_problems(harness):
@@ -284,12 +292,12 @@ class FinnishI18n:
 def finnish_table():
     """The shipped Finnish catalog (what the LMS's i18n service reads)."""
     with open(FINNISH_MO, "rb") as catalog:
-        return {k: v for k, v in gettext.GNUTranslations(catalog)._catalog.items() if k}  # pylint: disable=protected-access
+        return {k: v for k, v in gettext.GNUTranslations(catalog)._catalog.items() if k}
 
 
 def test_the_editor_strings_follow_the_i18n_service(harness):
     block = harness.block(AUTHOR)
-    block.runtime._services["i18n"] = FinnishI18n(finnish_table())  # pylint: disable=protected-access
+    block.runtime._services["i18n"] = FinnishI18n(finnish_table())
     init = json.loads(block.studio_view().json_init_args["json"])
     assert init["i18n"]["Add prompt"] == "Lisää kysymys"
     assert init["i18n"]["Group size"] == "Ryhmän koko"
@@ -299,25 +307,47 @@ def test_the_editor_strings_follow_the_i18n_service(harness):
 
 T_LITERAL = re.compile(r"""(?<![\w$.])t\(\s*(?P<q>["'])(?P<body>(?:\\.|(?!(?P=q)).)*)(?P=q)\s*\)""", re.S)
 T_CALL = re.compile(r"(?<![\w$.])(?<!function )t\(")
+N_LITERAL = re.compile(r"""(?<![\w$.])ngettext\(\s*"((?:\\.|[^"\\])*)"\s*,\s*"((?:\\.|[^"\\])*)"\s*,""", re.S)
+N_CALL = re.compile(r"(?<![\w$.])ngettext\(")
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
 
 
+def code_of(path):
+    """A JS file without its comments."""
+    return re.sub(r"/\*.*?\*/|//[^\n]*", "", path.read_text(encoding="utf-8"), flags=re.S)
+
+
 def studio_js_strings():
-    source = STUDIO_JS.read_text(encoding="utf-8")
-    return [json.loads('"' + m.group("body") + '"') for m in T_LITERAL.finditer(source)]
+    found = []
+    for path in STUDIO_JS:
+        found += [json.loads('"' + m.group("body") + '"') for m in T_LITERAL.finditer(path.read_text(encoding="utf-8"))]
+    return found
 
 
-def test_every_editor_string_is_a_literal_in_the_catalogue():
-    source = STUDIO_JS.read_text(encoding="utf-8")
-    assert len(T_CALL.findall(source)) == len(T_LITERAL.findall(source))
+def studio_js_plurals():
+    found = []
+    for path in STUDIO_JS:
+        found += [(json.loads('"' + one + '"'), json.loads('"' + many + '"'))
+                  for one, many in N_LITERAL.findall(path.read_text(encoding="utf-8"))]
+    return found
+
+
+@pytest.mark.parametrize("path", STUDIO_JS, ids=lambda p: p.name)
+def test_every_editor_string_is_a_literal_in_the_catalogue(path):
+    code = code_of(path)
+    assert len(T_CALL.findall(code)) == len(T_LITERAL.findall(code))
+    assert len(N_CALL.findall(code)) == len(N_LITERAL.findall(code))
     missing = sorted(set(studio_js_strings()) - set(JS_STRINGS))
     assert not missing, f"add to foorumi_xblock/ui_strings.py JS_STRINGS: {missing}"
+    missing = sorted(set(studio_js_plurals()) - set(JS_PLURALS))
+    assert not missing, f"add to foorumi_xblock/ui_strings.py JS_PLURALS: {missing}"
 
 
 def test_the_editor_strings_have_finnish_with_the_same_placeholders():
     table = finnish_table()
     template = re.findall(r"""{%\s*trans\s+"((?:[^"\\]|\\.)*)"\s*%}""", STUDIO_TEMPLATE.read_text(encoding="utf-8"))
-    wanted = set(studio_js_strings()) | set(template)
+    wanted = set(studio_js_strings()) | set(template) | {form for pair in studio_js_plurals() for form in pair}
+    assert len(studio_js_plurals()) >= 4
     missing = sorted(s for s in wanted if s not in table)
     assert not missing, f"no Finnish for: {missing}"
     for english in wanted:
@@ -328,9 +358,9 @@ def test_the_editor_strings_have_finnish_with_the_same_placeholders():
     r"\.innerHTML\b", r"\.outerHTML\b", r"insertAdjacentHTML", r"document\.write", r"\beval\(",
     r"new Function\(", r"\$\(", r"jQuery\(", r"document\.querySelector", r"document\.getElement",
 ])
-def test_the_editor_never_builds_html_nor_queries_outside_its_element(pattern):
-    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", STUDIO_JS.read_text(encoding="utf-8"), flags=re.S)
-    assert not re.search(pattern, code), pattern
+@pytest.mark.parametrize("path", STUDIO_JS, ids=lambda p: p.name)
+def test_the_editor_never_builds_html_nor_queries_outside_its_element(path, pattern):
+    assert not re.search(pattern, code_of(path)), pattern
 
 
 def test_the_editor_template_escapes():
@@ -341,7 +371,8 @@ def test_the_editor_template_escapes():
 @pytest.mark.parametrize("handler", ["studio_submit", "submit_studio_edits"])
 def test_a_learner_cannot_change_the_settings_through_any_save_handler(harness, handler):
     before = fields(harness)
-    status, payload = harness.call("anna", handler, {"values": {"display_name": "hacked", "agreement_required": False}, "defaults": []})
+    body = {"values": {"display_name": "hacked", "agreement_required": False}, "defaults": []}
+    status, payload = harness.call("anna", handler, body)
     assert status == 403 and payload["error"]
     assert fields(harness) == before
 

@@ -36,16 +36,16 @@ def test_every_user_has_a_display_name_and_a_stable_anonymous_id():
 @pytest.fixture(scope="module")
 def workbench_db():
     """The workbench's tables in the test process's database (see conftest) and its scenarios."""
-    from django.core.management import call_command  # pylint: disable=import-outside-toplevel
+    from django.core.management import call_command
 
     call_command("migrate", run_syncdb=True, verbosity=0)
-    from workbench.scenarios import get_scenarios  # pylint: disable=import-outside-toplevel
+    from workbench.scenarios import get_scenarios
 
     return get_scenarios()
 
 
 def handle(usage_id, student, handler, data):
-    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
+    from workbench.runtime import WorkbenchRuntime
 
     runtime = WorkbenchRuntime(student)
     block = runtime.get_block(usage_id)
@@ -55,7 +55,7 @@ def handle(usage_id, student, handler, data):
 
 
 def test_the_workbench_runtime_gives_foorumi_its_services(workbench_db):
-    from workbench.runtime import WorkbenchRuntime  # pylint: disable=import-outside-toplevel
+    from workbench.runtime import WorkbenchRuntime
 
     usage_id = workbench_db["foorumi.2"].usage_id
     runtime = WorkbenchRuntime("staff1")

@@ -28,6 +28,7 @@ LIMITS = {
     "max_group_size": {"min": 2, "max": 30},
     "comments_required": {"min": 0, "max": 29},
     "pool_timeout_hours": {"min": 1, "max": 720},
+    "feedback_min_words": {"min": 0, "max": 500},
     "weight": {"min": 0, "max": 100},
     "prompts": {
         "min_count": 1,
@@ -121,6 +122,7 @@ FIELD_NAMES = (
     "max_group_size",
     "comments_required",
     "pool_timeout_hours",
+    "feedback_min_words",
     "identity",
     "scored",
     "weight",
@@ -141,6 +143,7 @@ class ForumConfig:
     max_group_size: int = 7
     comments_required: int = 2
     pool_timeout_hours: int = 24
+    feedback_min_words: int = 5
     identity: str = "named"
     scored: bool = False
     weight: float = 1.0
@@ -183,6 +186,7 @@ def validate(config: ForumConfig) -> list[Problem]:
     problems += _check_prompts(config.prompts)
     problems += _check_group_sizes(config)
     problems += _check_int_range("pool_timeout_hours", config.pool_timeout_hours)
+    problems += _check_int_range("feedback_min_words", config.feedback_min_words)
     if config.identity not in IDENTITY_MODES:
         problems.append(
             Problem(
@@ -260,6 +264,10 @@ _INT_MESSAGES = {
     "pool_timeout_hours": (
         _("The pool timeout must be a whole number of hours."),
         _("The pool timeout must be between %(min)s and %(max)s hours."),
+    ),
+    "feedback_min_words": (
+        _("The words a comment needs to count as feedback must be a whole number."),
+        _("The words a comment needs to count as feedback must be between %(min)s and %(max)s."),
     ),
 }
 

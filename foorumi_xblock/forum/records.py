@@ -186,6 +186,7 @@ class Comment:
     helpful: bool = False
     reply_to: str | None = None
     hidden: bool = False
+    words: int = 0
 
     @property
     def edited(self) -> bool:
@@ -197,7 +198,8 @@ class Comment:
         return {"id": self.id, "author": self.author, "reflection_id": self.reflection_id,
                 "text": self.text, "created_at": self.created_at,
                 "edited_at": self.edited_at, "request_id": self.request_id,
-                "helpful": self.helpful, "reply_to": self.reply_to, "hidden": self.hidden}
+                "helpful": self.helpful, "reply_to": self.reply_to, "hidden": self.hidden,
+                "words": self.words}
 
     @classmethod
     def from_dict(cls, data) -> "Comment":
@@ -213,7 +215,8 @@ class Comment:
                    request_id=read_str(data, "request_id", what, optional=True),
                    helpful=read_bool(data, "helpful", what),
                    reply_to=read_str(data, "reply_to", what, optional=True),
-                   hidden=read_bool(data, "hidden", what))
+                   hidden=read_bool(data, "hidden", what),
+                   words=int(read_number(data, "words", what, optional=True) or 0))
 
 
 @dataclass(frozen=True)

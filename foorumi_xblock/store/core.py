@@ -73,6 +73,7 @@ class Pool:
     waiting: int
     position: int | None
     oldest_since: float | None
+    groups: int = 0  # groups of the forum's set so far
 
 
 def _retryable(error):

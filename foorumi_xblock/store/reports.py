@@ -10,7 +10,7 @@ from ..models import ModerationDecision as _ModerationDecision
 from ..models import Participant as _Participant
 from ..models import PeerGroup as _PeerGroup
 from ..models import Reflection as _Reflection
-from .core import _bump_group_of, _person, transaction
+from .core import Person, _bump_group_of, transaction
 from .threads import _load_group
 
 
@@ -45,7 +45,7 @@ def moderate(forum, item_uid, hide, reason, by, now):
     return hidden != hide
 
 
-def report(forum):
+def report(forum, min_words=0):
     """Plain data for the staff report, aggregated in SQL: one query per kind of record.
 
     Returns a dict with ``people`` (Person per user id, with ``last_seen``), ``groups``
@@ -56,11 +56,15 @@ def report(forum):
     and the latest ``decisions``.
     """
     people, last_seen = {}, {}
-    for row in _Participant.objects.filter(forum_id=forum.pk).order_by("id"):
-        if row.is_staff and row.submitted_at is None:
+    rows = _Participant.objects.filter(forum_id=forum.pk).order_by("id").values_list(
+        "user_id", "handle", "display_name", "accepted_at", "submitted_at", "waiting_since", "last_seen", "is_staff",
+    )
+    for user_id, handle, name, accepted_at, submitted_at, waiting_since, seen, is_staff in rows:
+        if is_staff and submitted_at is None:
             continue  # staff who only looked at the learner view are no learners
-        people[row.user_id] = _person(row)
-        last_seen[row.user_id] = row.last_seen
+        people[user_id] = Person(user_id=user_id, handle=handle, name=name, accepted_at=accepted_at,
+                                 submitted_at=submitted_at, waiting_since=waiting_since)
+        last_seen[user_id] = seen
     groups = list(
         _PeerGroup.objects.filter(group_set_id=forum.group_set).order_by("number")
         .values("pk", "uid", "number", "size", "last_activity", "version")
@@ -74,7 +78,10 @@ def report(forum):
         author: (uid, hidden)
         for author, uid, hidden in _Reflection.objects.filter(forum_id=forum.pk).values_list("author", "uid", "hidden")
     }
-    feedback_rows = _Comment.objects.filter(forum_id=forum.pk, reply_to__isnull=True).exclude(reflection__author=F("author"))
+    feedback_rows = (
+        _Comment.objects.filter(forum_id=forum.pk, reply_to__isnull=True, words__gte=min_words)
+        .exclude(reflection__author=F("author"))
+    )
     given = dict(feedback_rows.values("author").annotate(n=Count("reflection", distinct=True)).values_list("author", "n"))
     received = dict(
         feedback_rows.values("reflection__author").annotate(n=Count("author", distinct=True))

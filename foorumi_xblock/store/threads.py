@@ -6,11 +6,13 @@ from django.db.models.functions import RowNumber
 
 from ..forum.errors import Conflict, NotFound, WrongStage, _
 from ..forum.records import Comment
+from ..forum.words import count_words
 from ..models import Comment as _Comment
 from ..models import Flag as _Flag
 from ..models import HelpfulMark as _HelpfulMark
 from ..models import Membership as _Membership
 from ..models import Participant as _Participant
+from ..models import PeerGroup as _PeerGroup
 from ..models import Reflection as _Reflection
 from .core import GroupView, Pool, _bump, _bump_group_of, _group_pk_of, _person, _reflection, oldest_waiter
 
@@ -40,7 +42,7 @@ def edit_reflection(forum, person, answers, now):
     return _reflection(row, person.handle), True
 
 
-def group_view(forum, person):
+def group_view(forum, person, min_words=0):
     """The learner's group with its threads, or None when they are in no group.
 
     A fixed number of indexed queries, whatever the size of the course: the membership,
@@ -51,7 +53,7 @@ def group_view(forum, person):
         _Membership.objects.filter(group_set_id=forum.group_set, user_id=person.user_id)
         .select_related("group").first()
     )
-    return _load_group(forum, membership.group) if membership else None
+    return _load_group(forum, membership.group, min_words=min_words) if membership else None
 
 
 #: The newest comments of each thread that one learner state carries; older ones come a
@@ -59,9 +61,10 @@ def group_view(forum, person):
 COMMENTS_PER_THREAD = 20
 
 
-def _load_group(forum, group, limit=COMMENTS_PER_THREAD):
+def _load_group(forum, group, limit=COMMENTS_PER_THREAD, min_words=0):
     """A group's members, reflections and (the newest ``limit`` per thread, or all when
-    None) comments, with each thread's comment count and who gave feedback where."""
+    None) comments, with each thread's comment count and who gave feedback where (comments,
+    not replies, of at least ``min_words`` words)."""
     members = tuple(
         _Membership.objects.filter(group_id=group.pk).order_by("id").values_list("user_id", flat=True)
     )
@@ -69,19 +72,23 @@ def _load_group(forum, group, limit=COMMENTS_PER_THREAD):
         _Reflection.objects.filter(forum_id=forum.pk, author__in=members)
     )
     pks = [r.pk for r in reflections]
+    # Per thread, author and kind: the counts and the feedback edges, however many comments.
+    tallies = list(
+        _Comment.objects.filter(reflection__in=pks)
+        .annotate(top=ExpressionWrapper(Q(reply_to__isnull=True, words__gte=min_words), output_field=BooleanField()))
+        .values("reflection_id", "author", "top").annotate(n=Count("id"))
+        .values_list("reflection_id", "author", "top", "n")
+    )
+    per_thread = {}
+    for reflection_pk, _author, _top, count in tallies:
+        per_thread[reflection_pk] = per_thread.get(reflection_pk, 0) + count
     shown = _Comment.objects.filter(reflection__in=pks)
-    if limit is not None:
+    if limit is not None and any(count > limit for count in per_thread.values()):
+        # Only when a thread is longer than a page: the newest ``limit`` of each thread.
         shown = shown.annotate(rank=Window(
             RowNumber(), partition_by=[F("reflection_id")], order_by=[F("created_at").desc(), F("id").desc()],
         )).filter(rank__lte=limit)
     comments = list(shown.select_related("reply_to", "helpful_mark").order_by("created_at", "id"))
-    # Per thread, author and kind: the counts and the feedback edges, however many comments.
-    tallies = list(
-        _Comment.objects.filter(reflection__in=pks)
-        .annotate(top=ExpressionWrapper(Q(reply_to__isnull=True), output_field=BooleanField()))
-        .values("reflection_id", "author", "top").annotate(n=Count("id"))
-        .values_list("reflection_id", "author", "top", "n")
-    )
     wanted = set(members) | {c.author for c in comments} | {author for _r, author, _top, _n in tallies}
     people = {
         row.user_id: _person(row)
@@ -95,9 +102,7 @@ def _load_group(forum, group, limit=COMMENTS_PER_THREAD):
     order = {m: i for i, m in enumerate(members)}
     reflections.sort(key=lambda r: order.get(r.author, len(order)))
     uids = {r.pk: r.uid for r in reflections}
-    totals = {}
-    for reflection_pk, _author, _top, count in tallies:
-        totals[uids[reflection_pk]] = totals.get(uids[reflection_pk], 0) + count
+    totals = {uids[pk]: count for pk, count in per_thread.items()}
     return GroupView(
         uid=group.uid, number=group.number, version=group.version, members=members, people=people,
         reflections=tuple(_reflection(r, handle(r.author)) for r in reflections),
@@ -114,6 +119,7 @@ def _comment(row, reflection_uid, handle):
         id=row.uid, author=handle(row.author), reflection_id=reflection_uid, text=row.text,
         created_at=row.created_at, edited_at=row.edited_at, request_id=row.request_id,
         helpful=_has_mark(row), reply_to=row.reply_to.uid if row.reply_to_id else None, hidden=row.hidden,
+        words=row.words,
     )
 
 
@@ -177,13 +183,15 @@ def pool_view(forum, person):
     position = None
     if person.waiting_since is not None:
         position = waiting.filter(waiting_since__lt=person.waiting_since).count() + 1
-    return Pool(waiting=count, position=position, oldest_since=oldest_waiter(forum) if count else None)
+    groups = _PeerGroup.objects.filter(group_set_id=forum.group_set).count()
+    return Pool(waiting=count, position=position, oldest_since=oldest_waiter(forum) if count else None, groups=groups)
 
 
-def comments_given(forum, person):
-    """Distinct reflections of others the learner has commented on (replies don't count)."""
+def comments_given(forum, person, min_words=0):
+    """Distinct reflections of others the learner has given feedback on: comments of at least
+    ``min_words`` words (replies don't count)."""
     return (
-        _Comment.objects.filter(forum_id=forum.pk, author=person.user_id, reply_to__isnull=True)
+        _Comment.objects.filter(forum_id=forum.pk, author=person.user_id, reply_to__isnull=True, words__gte=min_words)
         .exclude(reflection__author=person.user_id)
         .values("reflection_id").distinct().count()
     )
@@ -240,7 +248,7 @@ def add_comment(forum, person, reflection_uid, text, request_id, now, new_id, re
         with _db_transaction.atomic():
             _Comment.objects.create(
                 uid=uid, forum_id=forum.pk, reflection_id=reflection.pk, reply_to_id=parent, author=person.user_id,
-                text=text, request_id=request_id, created_at=now,
+                text=text, words=count_words(text), request_id=request_id, created_at=now,
             )
     except IntegrityError:  # the same request, sent again at the same moment, won
         earlier = earlier_comment(forum, person, request_id)
@@ -258,8 +266,8 @@ def edit_comment(forum, person, comment_uid, text, now):
         raise NotFound(_("You have no such comment."))
     if row.text == text:
         return False
-    row.text, row.edited_at = text, now
-    row.save(update_fields=["text", "edited_at"])
+    row.text, row.words, row.edited_at = text, count_words(text), now
+    row.save(update_fields=["text", "words", "edited_at"])
     _bump_group_of(forum, person.user_id, now)
     return True
 

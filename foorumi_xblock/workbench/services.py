@@ -83,7 +83,7 @@ class WorkbenchUserService(UserService):
         if uid is None:
             return SimpleNamespace(username=str(self.get_current_user().opt_attrs["edx-platform.username"]))
         if uid not in _KNOWN_USERS:
-            from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
+            from workbench.models import XBlockState
 
             for user_id in XBlockState.objects.exclude(user_id=None).values_list("user_id", flat=True).distinct():
                 _KNOWN_USERS.setdefault(anonymous_id_for(user_id), str(user_id))
@@ -104,10 +104,10 @@ class WorkbenchI18nService:
     _cache = {}
 
     def _translator(self):
-        import gettext  # pylint: disable=import-outside-toplevel
-        import os  # pylint: disable=import-outside-toplevel
+        import gettext
+        import os
 
-        from django.utils import translation  # pylint: disable=import-outside-toplevel
+        from django.utils import translation
 
         language = translation.to_locale(translation.get_language() or "en")
         if language not in self._cache:
@@ -117,7 +117,7 @@ class WorkbenchI18nService:
 
     def get_language(self):
         """The request's language code, e.g. ``fi``."""
-        from django.utils import translation  # pylint: disable=import-outside-toplevel
+        from django.utils import translation
 
         return translation.get_language() or "en"
 

@@ -10,8 +10,8 @@ import os
 
 os.environ.setdefault("EXCLUDE_SAMPLE_XBLOCKS", "yes")
 
-from workbench.settings import *  # noqa: E402,F401,F403  pylint: disable=wildcard-import,unused-wildcard-import
-from workbench import settings as _base  # noqa: E402
+from workbench.settings import *  # noqa: E402,F401,F403  (after the settings and sys.path it needs)
+from workbench import settings as _base  # noqa: E402  (after the settings and sys.path it needs)
 
 VAR_DIR = os.path.abspath(os.environ.get("FOORUMI_VAR_DIR", "var"))
 os.makedirs(VAR_DIR, exist_ok=True)

@@ -9,12 +9,12 @@ import os
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foorumi_xblock.workbench.settings")
 
-from django.core.wsgi import get_wsgi_application  # noqa: E402
-from django.db import connections  # noqa: E402
+from django.core.wsgi import get_wsgi_application  # noqa: E402  (after the settings and sys.path it needs)
+from django.db import connections  # noqa: E402  (after the settings and sys.path it needs)
 
 application = get_wsgi_application()
 
-from workbench.scenarios import get_scenarios  # noqa: E402  pylint: disable=wrong-import-position
+from workbench.scenarios import get_scenarios  # noqa: E402  (after the settings and sys.path it needs)
 
 get_scenarios()
 connections.close_all()

@@ -8,6 +8,7 @@
 
 The ``workbench`` fixture (tests/conftest.py) serves each test module its own workbench.
 """
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -62,7 +63,7 @@ def playwright():
     """
     if not os.path.exists(CHROMIUM):
         pytest.skip(SKIP_REASON)
-    from playwright.sync_api import sync_playwright  # pylint: disable=import-outside-toplevel
+    from playwright.sync_api import sync_playwright
 
     driver = sync_playwright().start()
     try:
@@ -72,7 +73,7 @@ def playwright():
 
 
 @pytest.fixture(scope="module")
-def browser(playwright):  # pylint: disable=redefined-outer-name
+def browser(playwright):
     """Debian's Chromium, headless, once per module."""
     chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
     try:
@@ -82,7 +83,7 @@ def browser(playwright):  # pylint: disable=redefined-outer-name
 
 
 @pytest.fixture
-def learner_page(browser, request):  # pylint: disable=redefined-outer-name
+def learner_page(browser, request):
     """A factory: ``learner_page(locale="en-US")`` returns a new page in its own context."""
     contexts = []
 
@@ -100,9 +101,8 @@ def learner_page(browser, request):  # pylint: disable=redefined-outer-name
         name = re.sub(r"[^A-Za-z0-9_.-]+", "_", request.node.name)
         for number, context in enumerate(contexts):
             for index, page in enumerate(context.pages):
-                try:
+                # A page that cannot be photographed any more must not hide the test's own failure.
+                with contextlib.suppress(Exception):
                     page.screenshot(path=str(FAILURE_DIR / f"{name}-{number}-{index}.png"), full_page=True)
-                except Exception:  # pylint: disable=broad-except
-                    pass
     for context in contexts:
         context.close()

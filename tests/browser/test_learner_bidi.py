@@ -17,7 +17,7 @@ from pages import EN, Forum, learner_id, words
 WORKBENCH_TESTS = Path(__file__).resolve().parents[1] / "workbench"
 if str(WORKBENCH_TESTS) not in sys.path:  # ``from client import Learner`` (tests/workbench/client.py)
     sys.path.insert(0, str(WORKBENCH_TESTS))
-from client import Learner  # noqa: E402  pylint: disable=wrong-import-position
+from client import Learner  # noqa: E402  (after the settings and sys.path it needs)
 
 pytestmark = pytest.mark.browser
 

@@ -1,4 +1,4 @@
-"""The course staff's console (DESIGN.md "Staff") in real browsers, in English and Finnish.
+"""The course staff's console (docs/design.md "Staff") in real browsers, in English and Finnish.
 
 Learners are set up over HTTP (tests/workbench/client.py), which is quick; what staff and the
 flagging learner see and do happens in Chromium. On this module's own workbench, the English
@@ -10,8 +10,8 @@ console panel. The block's title (h3) is left out: on the workbench page it foll
 page's h1 directly, where the LMS puts its h2 between; the console's own headings (h4, h5,
 h6 below the title) are checked.
 
-Also here: the console's sources follow the learner module's rules (tests/test_ui_strings.py),
-and only a staff page carries the console's script and data (HTTP).
+Also here: the console's sources follow the learner view's rules (tests/test_ui_strings.py),
+and only a staff page carries the console's scripts and data (HTTP).
 """
 import re
 import sys
@@ -21,16 +21,17 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from foorumi_xblock.ui_strings import JS_STRINGS, STAFF_JS_STRINGS
+from foorumi_xblock.ui_strings import JS_PLURALS, JS_STRINGS, STAFF_JS_PLURALS, STAFF_JS_STRINGS
 from pages import ACTION_WAIT_MS, EN, FI, POLL_WAIT_MS, PSEUDO, Forum, display_name, learner_id, words
-from test_ui_strings import PLACEHOLDER, T_CALL, T_LITERAL, finnish, t_strings
+from test_ui_strings import N_CALL, N_LITERAL, PLACEHOLDER, T_CALL, T_LITERAL, code_of, finnish, plural_pairs, t_strings
 
 WORKBENCH_TESTS = Path(__file__).resolve().parents[1] / "workbench"
 if str(WORKBENCH_TESTS) not in sys.path:  # ``from client import Learner`` (tests/workbench/client.py)
     sys.path.insert(0, str(WORKBENCH_TESTS))
-from client import Learner  # noqa: E402  pylint: disable=wrong-import-position
+from client import Learner  # noqa: E402  (after the settings and sys.path it needs)
 
-STAFF_JS = Path(__file__).resolve().parents[2] / "static" / "js" / "foorumi_staff.js"
+#: The console: its entry (foorumi_staff.js) and its parts (foorumi_staff_*.js).
+STAFF_JS = sorted((Path(__file__).resolve().parents[2] / "static" / "js").glob("foorumi_staff*.js"))
 AXE_CONTEXT = {"include": [[".foorumi-staff-tabs"], [".foorumi-staff-console"]]}
 
 #: What the pages say, in each language (conf/locale/fi/LC_MESSAGES/text.po).
@@ -76,7 +77,7 @@ def submitted_learner(base_url, scenario_id, student_id, marker):
 
 
 class Console:
-    """A staff member's page with the console (static/js/foorumi_staff.js)."""
+    """A staff member's page with the console (static/js/foorumi_staff*.js)."""
 
     def __init__(self, page, base_url, scenario_id, text=None):
         self.page = page
@@ -110,7 +111,7 @@ class Console:
         return self.section("learners").locator("tbody tr", has=header)
 
     def expect_no_axe_violations(self):
-        from axe_playwright_python.sync_playwright import Axe  # pylint: disable=import-outside-toplevel
+        from axe_playwright_python.sync_playwright import Axe
 
         results = Axe().run(self.page, context=AXE_CONTEXT)
         assert results.violations_count == 0, results.generate_report()
@@ -324,14 +325,18 @@ def test_pool_groups_moves_and_the_table_by_keyboard(workbench, learner_page):
 
 
 def test_every_console_string_is_a_literal_in_the_catalogue_with_finnish():
-    source = STAFF_JS.read_text(encoding="utf-8")
-    assert len(T_CALL.findall(source)) == len(T_LITERAL.findall(source)), "t() only with a string literal"
-    used = set(t_strings(STAFF_JS))
+    for path in STAFF_JS:
+        code = code_of(path)
+        assert len(T_CALL.findall(code)) == len(T_LITERAL.findall(code)), f"{path.name}: t() only with a string literal"
+        assert len(N_CALL.findall(code)) == len(N_LITERAL.findall(code)), f"{path.name}: ngettext() only with literals"
+    used = set(t_strings(*STAFF_JS))
     assert not used - set(JS_STRINGS) - set(STAFF_JS_STRINGS), "add to ui_strings.py STAFF_JS_STRINGS"
     assert not set(STAFF_JS_STRINGS) - used, "STAFF_JS_STRINGS entries the console does not use"
     assert len(STAFF_JS_STRINGS) == len(set(STAFF_JS_STRINGS)) and not set(STAFF_JS_STRINGS) & set(JS_STRINGS)
+    plurals = set(plural_pairs(*STAFF_JS))
+    assert plurals == set(STAFF_JS_PLURALS) and not set(STAFF_JS_PLURALS) & set(JS_PLURALS)
     rows = finnish()
-    for english in used:
+    for english in used | {form for pair in plurals for form in pair}:
         assert english in rows, f"no Finnish for {english!r}"
         assert sorted(PLACEHOLDER.findall(english)) == sorted(PLACEHOLDER.findall(rows[english])), english
 
@@ -340,9 +345,13 @@ def test_every_console_string_is_a_literal_in_the_catalogue_with_finnish():
     r"\.innerHTML\b", r"\.outerHTML\b", r"insertAdjacentHTML", r"document\.write", r"\beval\(",
     r"new Function\(", r"\$\(", r"jQuery", r"document\.querySelector", r"document\.getElementsBy",
 ])
-def test_the_console_never_builds_html_nor_queries_outside_its_element(pattern):
-    code = re.sub(r"/\*.*?\*/|//[^\n]*", "", STAFF_JS.read_text(encoding="utf-8"), flags=re.S)
-    assert not re.search(pattern, code), pattern
+@pytest.mark.parametrize("path", STAFF_JS, ids=lambda p: p.name)
+def test_the_console_never_builds_html_nor_queries_outside_its_element(path, pattern):
+    assert not re.search(pattern, code_of(path)), pattern
+
+
+#: A page's script URLs, in order: ``<script src='...'>``.
+SCRIPT_SRC = re.compile(r"""<script src=['"]([^'"]+)['"]""")
 
 
 @pytest.mark.workbench
@@ -353,18 +362,24 @@ def test_only_staff_pages_carry_the_console_its_script_and_the_report(workbench)
         page = learner.page
         assert "data-init='FoorumiXBlock'" in page.block_html
         assert "staff" not in page.init_args and "report" not in page.init_args
-        assert not set(page.init_args["i18n"]) & set(STAFF_JS_STRINGS)
+        assert not set(page.init_args["i18n"]) & (set(STAFF_JS_STRINGS) | {one for one, _many in STAFF_JS_PLURALS})
         for marker in staff_only:
             assert marker not in page.block_html, marker
+        learner_scripts = [url for url in SCRIPT_SRC.findall(page.block_html) if "/foorumi/" in url]
+        assert learner_scripts and learner_scripts[-1].endswith("/static/js/foorumi.js")
 
         staff = Learner(workbench, EN, learner_id("staff"), language=language).page
         assert "data-init='FoorumiStaff'" in staff.block_html
-        assert "function FoorumiStaff(runtime, element, init)" in staff.block_html
-        assert "function FoorumiXBlock(runtime, element, init)" in staff.block_html
-        assert staff.block_html.index("function FoorumiXBlock(") < staff.block_html.index("function FoorumiStaff(")
+        scripts = [url for url in SCRIPT_SRC.findall(staff.block_html) if "/foorumi/" in url]
+        # The learner view's files first (FoorumiXBlock, started by the console), the console's last.
+        assert scripts[:len(learner_scripts)] == learner_scripts
+        assert scripts[-1].endswith("/static/js/foorumi_staff.js")
+        assert {url.rsplit("/", 1)[1] for url in scripts[len(learner_scripts):]} == {path.name for path in STAFF_JS}
         assert 'class="foorumi-staff-console"' in staff.block_html
         report = staff.init_args["staff"]["report"]
         assert set(report) >= {"totals", "pool", "groups", "learners", "flags", "decisions"}
         assert staff.init_args["state"]["is_staff"] is True  # the learner half's own init is there too
         if language == "fi":
             assert staff.init_args["staff"]["i18n"]["Staff console"] == "Henkilökunnan näkymä"
+            assert staff.init_args["staff"]["i18n"]["Small: fewer than %(min)s member"] == [
+                "Pieni: alle %(min)s jäsen", "Pieni: alle %(min)s jäsentä"]

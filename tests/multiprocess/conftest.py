@@ -316,7 +316,7 @@ def _stop_group(proc):
 
 
 def _wait_until_up(proc, url, served):
-    import requests  # pylint: disable=import-outside-toplevel
+    import requests
 
     deadline = time.monotonic() + START_TIMEOUT
     last = None
@@ -358,7 +358,7 @@ def race_workbench(request, tmp_path_factory):
             port = _free_port()
             url = f"http://{LOOPBACK}:{port}"
             with open(log, "ab") as out:
-                proc = subprocess.Popen(  # pylint: disable=consider-using-with
+                proc = subprocess.Popen(
                     [sys.executable, "-m", "gunicorn", "--preload", "-w", str(WORKERS), "-b", f"{LOOPBACK}:{port}",
                      "--timeout", "120", "--graceful-timeout", "10", "--error-logfile", "-",
                      "--no-control-socket", WSGI],  # no shared ~/.gunicorn/gunicorn.ctl between servers

@@ -10,6 +10,7 @@ Forums (scenario id: what for):
 * ``race.tabs``: race (b), two different comments of one learner at the same moment.
 * ``race.retry``: race (c), the same comment (same ``request_id``) twice at the same moment.
 * ``race.load``: the 100-learner run.
+* ``race.staff.0`` … ``race.staff.9``: race (e), staff's "form groups now" racing submits.
 
 Unlike ``make run``, and as in the LMS, ``DEBUG`` is off and authored fields (settings,
 content) are cached per process. ``GET /__mp__/worker`` answers ``{"pid", "scenarios"}`` from
@@ -24,18 +25,18 @@ from urllib.parse import parse_qs
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foorumi_xblock.workbench.settings")
 
-from django.conf import settings  # noqa: E402
-from django.core.wsgi import get_wsgi_application  # noqa: E402
-from django.db import connections  # noqa: E402
+from django.conf import settings  # noqa: E402  (after the settings and sys.path it needs)
+from django.core.wsgi import get_wsgi_application  # noqa: E402  (after the settings and sys.path it needs)
+from django.db import connections  # noqa: E402  (after the settings and sys.path it needs)
 
 _django = get_wsgi_application()
 # As the LMS runs: DEBUG off (no debug cursor, no per-request list of queries, plain error
 # pages). Errors are still logged to workbench.log, which a failed test shows.
 settings.DEBUG = False
 
-from workbench.runtime import WORKBENCH_KVS  # noqa: E402  pylint: disable=wrong-import-position
-from workbench.scenarios import add_xml_scenario, get_scenarios  # noqa: E402  pylint: disable=wrong-import-position
-from xblock.fields import Scope  # noqa: E402  pylint: disable=wrong-import-position
+from workbench.runtime import WORKBENCH_KVS  # noqa: E402  (after the settings and sys.path it needs)
+from workbench.scenarios import add_xml_scenario, get_scenarios  # noqa: E402  (after the settings and sys.path it needs)
+from xblock.fields import Scope  # noqa: E402  (after the settings and sys.path it needs)
 
 #: Authored scopes: in the LMS they come from the modulestore, not from per-field SQL.
 AUTHORED = frozenset({Scope.content, Scope.settings, Scope.children, Scope.parent})
@@ -58,7 +59,7 @@ def _cache_authored_fields(kvs):
     def row(key):
         ident = (key.scope, key.user_id, key.block_scope_id, key.block_family)
         if ident not in rows:
-            from workbench.models import XBlockState  # pylint: disable=import-outside-toplevel
+            from workbench.models import XBlockState
 
             rows[ident] = json.loads(XBlockState.get_for_key(key).state)
         return rows[ident]
@@ -81,6 +82,7 @@ def _cache_authored_fields(kvs):
 _cache_authored_fields(WORKBENCH_KVS)
 
 RACE_FORUMS = 25
+STAFF_FORUMS = 10  # race (e): staff's "form groups now" racing two submits
 FORUM = (
     '<foorumi display_name="{title}" group_size="{size}" min_group_size="{min}" max_group_size="{max}" '
     'comments_required="2" identity="named" agreement_required="false" pool_timeout_hours="24">'
@@ -91,6 +93,7 @@ EXTRA = {
     "race.tabs": ("Race forum two tabs", 5, 3, 7),
     "race.retry": ("Race forum same request id", 5, 3, 7),
     "race.load": ("Race forum one hundred learners", 5, 3, 7),
+    **{f"race.staff.{n}": (f"Race forum staff {n}", 5, 3, 7) for n in range(STAFF_FORUMS)},
 }
 
 

@@ -9,6 +9,7 @@ broke which rule (so one run measures how often a race is lost, not just whether
 * (b) two tabs: one learner sends two different comments on one reflection at once.
 * (c) a retry racing the original: the same comment (same ``request_id``) twice at once.
 * (d) 100 learners from 16 client threads: submit, comment on suggested peers, mark helpful.
+* (e) staff's "form groups now" racing two submitters, while two others wait.
 """
 import collections
 import functools
@@ -543,3 +544,54 @@ def test_hundred_learners_sixteen_clients(race_workbench):
     print(f"[{db}] (d) {len(handle)} grouped in {len(members)} groups, {len(made)} comments, "
           f"{len(helpful)} helpful marks; {timing}; total {clock.elapsed():.1f}s")
     assert not problems, problems.report()
+
+
+# -- (e) staff's "form groups now" racing submitters ---------------------------------------------
+
+
+STAFF_TRIALS = 10  # race.staff.0 … race.staff.9 in race_wsgi.py
+
+
+def test_form_groups_now_while_two_submit(race_workbench):
+    """A and B wait (2 < min 3); staff press "form groups now" at the same moment as C and D
+    submit. Whichever comes first, afterwards the four are all in groups, each in exactly
+    one, as the staff report and every learner's own state agree; nobody waits."""
+    url, db = race_workbench.url, race_workbench.database
+    clock = Clock(RACE_BUDGET)
+    problems = Problems(f"[{db}] form groups now while two submit")
+    t = tag()
+    failed = set()
+    for trial in range(STAFF_TRIALS):
+        if clock.left() <= 0:
+            break
+        before = problems.count()
+        four = [Learner(url, f"race.staff.{trial}", f"e{trial}_{who}_{t}") for who in "abcd"]
+        staff = Learner(url, f"race.staff.{trial}", f"staff_e{trial}_{t}")
+        for learner in four:
+            learner.state()
+        for learner in four[:2]:
+            learner.ok("submit_reflection", {"answers": answers(learner.student_id), "request_id": "s"})
+        submit = [functools.partial(learner.call, "submit_reflection",
+                                    {"answers": answers(learner.student_id), "request_id": "s"}) for learner in four[2:]]
+        results = at_once(functools.partial(staff.call, "form_groups", {}), *submit)
+        for (status, payload), what in zip(results, ("form_groups", "submit C", "submit D"), strict=True):
+            if status != 200:
+                problems.add("a racing request did not answer 200", (trial, what, status, payload))
+        status, report = staff.call("staff_report")
+        if status != 200:
+            problems.add("staff_report not 200", (trial, status))
+            continue
+        placed = collections.Counter(m["username"] for g in report["groups"] for m in g["members"])
+        names = {learner.student_id for learner in four}
+        if report["pool"]:
+            problems.add("someone still waits", (trial, [m["username"] for m in report["pool"]]))
+        if set(placed) != names or any(count != 1 for count in placed.values()):
+            problems.add("not everyone in exactly one group", (trial, dict(placed)))
+        for learner in four:
+            state = learner.state()
+            if state["stage"] != "group":
+                problems.add("a learner is not in a group", (trial, learner.student_id, state["stage"]))
+        if problems.count() > before:
+            failed.add(trial)
+    print(f"[{db}] (e) {STAFF_TRIALS} trials, {len(failed)} failed, {clock.elapsed():.1f}s")
+    assert not problems, f"{len(failed)} of {STAFF_TRIALS} trials failed\n" + problems.report()

@@ -205,7 +205,7 @@ def test_retiring_a_learner_blanks_their_names_and_texts_in_every_forum():
 
 
 def test_the_retirement_receiver_finds_nothing_to_import_outside_the_lms():
-    from foorumi_xblock import retirement  # pylint: disable=import-outside-toplevel
+    from foorumi_xblock import retirement
 
     assert retirement.connect_lms_signal() is False
     assert retirement.anonymous_ids_of(object()) == []

@@ -83,7 +83,7 @@ def test_fifty_learners_at_once_lose_nothing(workbench):
 
         order = list(range(LEARNERS))
         rng.shuffle(order)
-        arrived = dict(zip(order, run_all(pool, [arrive(n) for n in order], clock)))
+        arrived = dict(zip(order, run_all(pool, [arrive(n) for n in order], clock), strict=True))
         learners = [arrived[n][0] for n in range(LEARNERS)]
         prompts = arrived[0][1]
         answers = [answers_for(prompts, f"reflection-{t}-{n}") for n in range(LEARNERS)]
@@ -145,7 +145,7 @@ def test_fifty_learners_at_once_lose_nothing(workbench):
 
         # -- everyone comments on every peer; a quarter of the comments are retried at once --
         def comment(number, target):
-            text = f"comment-{t}-{number}-on-{target}"
+            text = f"Kiitos paljon tästä pohdinnasta, comment-{t}-{number}-on-{target}"  # 5 words: it counts
             request_id = f"c-{t}-{number}-{target}"
 
             def run():

@@ -34,7 +34,7 @@ def test_every_handler_refuses_a_request_without_a_user(workbench, handler):
     assert after["stage"] == before["stage"] and after["pool"] == before["pool"]
     staff = Learner(workbench, SCENARIO, "staff_check")
     report = staff.ok("staff_report")
-    assert all(l["username"] != "none" for l in report["learners"])
+    assert all(entry["username"] != "none" for entry in report["learners"])
     assert "Hijacked" not in learner.load_page().block_html
 
 

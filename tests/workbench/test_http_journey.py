@@ -139,7 +139,7 @@ def test_the_ui_follows_accept_language_fi(workbench, scenario_id):
     # The server-rendered markup is in Finnish.
     for css_class in ("foorumi-staff-note", "foorumi-noscript"):
         assert paragraph(finnish, css_class) != paragraph(english, css_class), css_class
-    # So are the JavaScript's strings (the agreement's button, the pseudonyms of DESIGN.md "Identity").
+    # So are the JavaScript's strings (the agreement's button, the pseudonyms of docs/design.md "Identity").
     # Only translations that differ from the English source are sent.
     en_strings, fi_strings = english.init_args["i18n"], finnish.init_args["i18n"]
     assert en_strings == {}
@@ -158,7 +158,8 @@ def error_cases(learner):
     results.append(("GET on a JSON handler", 405, response))
     results.append(("invalid JSON", 400, learner.request("state", body=b"{not json")))
     results.append(("a JSON array", 400, learner.request("state", body=b"[1, 2]")))
-    results.append(("an oversized body", 413, learner.request("save_draft", body=json.dumps({"answers": {"origin": "x" * 300_000}}))))
+    huge = json.dumps({"answers": {"origin": "x" * 300_000}})
+    results.append(("an oversized body", 413, learner.request("save_draft", body=huge)))
     results.append(("draft before the agreement", 409, learner.request("save_draft", {"answers": {"origin": "hei"}})))
     return results
 
@@ -185,7 +186,7 @@ def test_error_messages_follow_accept_language_fi(workbench):
     student = f"errors_fi_{tag()}"
     english = error_cases(Learner(workbench, EN, student))
     finnish = error_cases(Learner(workbench, EN, student, language="fi"))
-    for (description, expected, en), (_d, _e, fi) in zip(english, finnish):
+    for (description, expected, en), (_d, _e, fi) in zip(english, finnish, strict=True):
         assert fi.status_code == en.status_code == expected, description
         assert set(fi.json()) == {"error"}
         assert fi.json()["error"] != en.json()["error"], f"{description}: not translated: {fi.json()['error']!r}"
@@ -291,7 +292,9 @@ def test_the_whole_journey_over_http(workbench):
     # Everyone gives the required two comments and completes.
     plan = [(anna, cai), (ben, anna), (ben, cai), (cai, anna), (cai, ben)]
     for number, (author, target) in enumerate(plan):
-        author.ok("comment", {"reflection_id": reflection_of[target], "text": f"Feedback {number} {t}", "request_id": f"c{number}-{t}"})
+        body = {"reflection_id": reflection_of[target], "text": f"Feedback {number} {t}: thank you for this",
+                "request_id": f"c{number}-{t}"}
+        author.ok("comment", body)
     for who in (anna, ben, cai):
         progress = who.state()["progress"]
         assert progress == {"submitted": True, "comments_given": 2, "comments_required": 2, "complete": True}, (who, progress)
@@ -416,7 +419,8 @@ def test_pseudonymous_json_never_names_a_learner(workbench):
     for number, learner in enumerate(learners):
         state = final[number]
         target = next(th for th in state["threads"] if not th["author"]["is_me"])
-        after = call(learner, "comment", {"reflection_id": target["id"], "text": f"Good point {t} {number}", "request_id": f"pc-{t}-{number}"})
+        body = {"reflection_id": target["id"], "text": f"Good point {t} {number}, thank you", "request_id": f"pc-{t}-{number}"}
+        after = call(learner, "comment", body)
         assert after["progress"]["complete"] is True
     for learner in learners:
         state = call(learner, "state")
