@@ -210,8 +210,12 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         """The course this block belongs to (the workbench has one course for everything)."""
         return str(getattr(self.scope_ids.usage_id, "context_key", None) or "workbench")
 
-    def forum(self):
-        """This request's learner forum; a forum whose settings break a rule is not opened."""
+    def forum(self, private=True):
+        """This request's learner forum; a forum whose settings break a rule is not opened.
+
+        ``private=False`` leaves the learner's private fields unread (a poll needs none of
+        them, and in the LMS each is a read of the learner's state row).
+        """
         # Imported here: the repository needs Django's app registry, which is not ready yet
         # when the platform loads XBlock classes.
         from .learner import LearnerForum, Private
@@ -221,7 +225,8 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             raise WrongStage(_("This forum is not ready yet: course staff need to correct its settings in Studio."))
         return LearnerForum(
             config=config, viewer=self.viewer(),
-            private=Private(draft=dict(self.draft or {}), published_grade=self.published_grade, placement=self.placement),
+            private=Private(draft=dict(self.draft or {}), published_grade=self.published_grade, placement=self.placement)
+            if private else Private(),
             now=self.clock(), new_id=lambda: uuid.uuid4().hex[:12], usage_key=self.scope_ids.usage_id,
             course_key=self.course_key(),
         )
@@ -440,7 +445,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         if since is not None:
             if not isinstance(since, str) or len(since) > 100:
                 raise Invalid(_("%(field)s must be text."), field="since")
-            if self.forum().unchanged(since):
+            if self.forum(private=False).unchanged(since):
                 return {"unchanged": True, "version": since}
         return self._run()
 
