@@ -119,7 +119,14 @@ class LearnerForum:
         """
         private_before = (dict(self.private.draft), self.private.published_grade, self.private.placement)
 
+        def restore_private():
+            self.private.draft = dict(private_before[0])
+            self.private.published_grade, self.private.placement = private_before[1:]
+
         def unit():
+            # Each attempt starts from the private state as it was: a deadlock retried by
+            # ``store.transaction`` must not see what the rolled-back attempt recorded.
+            restore_private()
             forum = store.open_forum(self.usage_key, self.course_key, self.now)
             if operation in FORUM_WIDE:
                 store.lock_forum(forum)
@@ -137,7 +144,7 @@ class LearnerForum:
         try:
             return store.transaction(unit)
         except Exception:
-            self.private.draft, self.private.published_grade, self.private.placement = private_before
+            restore_private()
             raise
 
     def unchanged(self, since):

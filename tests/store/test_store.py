@@ -248,3 +248,38 @@ def test_a_learner_outside_a_group_always_gets_the_whole_state():
     state = harness.submit("solo")
     assert state["stage"] == "pool" and state["version"] is None
     assert harness.ok("solo", "state", {"since": "anything"})["stage"] == "pool"
+
+
+def test_a_retried_transaction_publishes_what_the_rolled_back_attempt_would_have():
+    """A deadlock at commit rolls the attempt back; the retry must start from the learner's
+    private state as it was, or the completion the first attempt recorded is never published."""
+    from contextlib import contextmanager
+    from types import SimpleNamespace
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django.db import transaction as django_transaction
+
+    from foorumi_xblock.store import core
+
+    harness = ForumHarness(group_size=3, min_group_size=3, max_group_size=4, comments_required=1,
+                           agreement_required=False, feedback_min_words=0)
+    for user in ("anna", "ben", "cai"):
+        harness.submit(user)
+    target = harness.ok("anna", "state")["suggested"][0]
+    commits = []
+
+    @contextmanager
+    def deadlock_at_first_commit(*args, **kwargs):
+        with django_transaction.atomic(*args, **kwargs):
+            yield
+            commits.append(1)
+            if len(commits) == 1:
+                raise OperationalError("Deadlock found when trying to get lock")  # rolls the attempt back
+
+    harness.events.clear()
+    with mock.patch.object(core, "_db_transaction", SimpleNamespace(atomic=deadlock_at_first_commit)):
+        state = harness.ok("anna", "comment", {"reflection_id": target, "text": "Kiitos", "request_id": "dl"})
+    assert len(commits) == 2 and state["progress"]["complete"] is True
+    assert harness.events_named("completion", "anna") == [{"completion": 1.0}]
+    assert [c["text"] for c in harness.records()["comments"]] == ["Kiitos"]
