@@ -22,7 +22,6 @@ Every response carries ``X-Bench-Worker: <pid>``, so the client can see which wo
 answered (and warm every worker up before it measures), and ``X-Bench-Queries``: how many
 SQL statements the request ran (Foorumi's, the workbench's key-value store's, the poll's).
 """
-import copy
 import itertools
 import json
 import os
@@ -39,42 +38,9 @@ settings.DEBUG = False  # as the LMS runs: no debug cursor, no per-request list 
 
 from workbench.runtime import WORKBENCH_KVS  # noqa: E402  (after the settings and sys.path it needs)
 from workbench.scenarios import add_xml_scenario, get_scenarios  # noqa: E402  (after the settings and sys.path it needs)
-from xblock.fields import Scope  # noqa: E402  (after the settings and sys.path it needs)
+from foorumi_xblock.workbench.authored_cache import cache_authored_fields  # noqa: E402  (after the settings)
 
 from foorumi_xblock.workbench import services  # noqa: E402  (after the settings and sys.path it needs)
-
-#: Authored scopes: in the LMS they come from the modulestore, not from per-field SQL.
-AUTHORED = frozenset({Scope.content, Scope.settings, Scope.children, Scope.parent})
-
-def _cache_authored_fields(kvs):
-    """Authored fields from a per-process cache, as ``race_wsgi.py`` does (and the LMS's
-    modulestore): the workbench's store would run one ``get_or_create`` per field read.
-    Learners' ``user_state`` still goes to the database, for Foorumi and the poll alike."""
-    get, has, set_, delete = kvs.get, kvs.has, kvs.set, kvs.delete
-    rows = {}
-
-    def row(key):
-        ident = (key.scope, key.user_id, key.block_scope_id, key.block_family)
-        if ident not in rows:
-            from workbench.models import XBlockState
-
-            rows[ident] = json.loads(XBlockState.get_for_key(key).state)
-        return rows[ident]
-
-    def cached_get(key):
-        return copy.deepcopy(row(key)[key.field_name]) if key.scope in AUTHORED else get(key)
-
-    def cached_has(key):
-        return key.field_name in row(key) if key.scope in AUTHORED else has(key)
-
-    def writing(method):
-        def write(key, *args):
-            rows.pop((key.scope, key.user_id, key.block_scope_id, key.block_family), None)
-            return method(key, *args)
-        return write
-
-    kvs.get, kvs.has, kvs.set, kvs.delete = cached_get, cached_has, writing(set_), writing(delete)
-
 
 def _add(scenario_id, description, expected, xml):
     scenarios = get_scenarios()
@@ -94,7 +60,7 @@ def _load():
         services._KNOWN_USERS[services.anonymous_id_for(name)] = name
 
 
-_cache_authored_fields(WORKBENCH_KVS)
+cache_authored_fields(WORKBENCH_KVS)
 _load()
 connections.close_all()  # no connection crosses the fork
 

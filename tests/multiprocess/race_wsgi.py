@@ -17,7 +17,6 @@ content) are cached per process. ``GET /__mp__/worker`` answers ``{"pid", "scena
 whichever worker took it (after ``?sleep=<s>``, at most 1 s), so a test can see that every
 worker has every scenario.
 """
-import copy
 import json
 import os
 import time
@@ -36,50 +35,9 @@ settings.DEBUG = False
 
 from workbench.runtime import WORKBENCH_KVS  # noqa: E402  (after the settings and sys.path it needs)
 from workbench.scenarios import add_xml_scenario, get_scenarios  # noqa: E402  (after the settings and sys.path it needs)
-from xblock.fields import Scope  # noqa: E402  (after the settings and sys.path it needs)
+from foorumi_xblock.workbench.authored_cache import cache_authored_fields  # noqa: E402  (after the settings)
 
-#: Authored scopes: in the LMS they come from the modulestore, not from per-field SQL.
-AUTHORED = frozenset({Scope.content, Scope.settings, Scope.children, Scope.parent})
-
-
-def _cache_authored_fields(kvs):
-    """Read the forums' authored fields (settings, content) from a per-process cache.
-
-    The workbench's key-value store runs one ``get_or_create`` query per field read, and a
-    Foorumi request reads every setting: on this 2-core machine that was over half of each
-    request's CPU. The LMS serves authored fields from the modulestore, cached, so caching
-    them here is closer to the LMS, and leaves alone what the tests are about (learners'
-    ``user_state`` rows and Foorumi's tables). Writes go through and drop the cached row; the
-    tests never edit a forum's settings once the workers run (a Studio edit would reach only
-    the worker that took it).
-    """
-    get, has, set_, delete = kvs.get, kvs.has, kvs.set, kvs.delete
-    rows = {}
-
-    def row(key):
-        ident = (key.scope, key.user_id, key.block_scope_id, key.block_family)
-        if ident not in rows:
-            from workbench.models import XBlockState
-
-            rows[ident] = json.loads(XBlockState.get_for_key(key).state)
-        return rows[ident]
-
-    def cached_get(key):  # a copy, as the store's own json.loads gives: callers may change it
-        return copy.deepcopy(row(key)[key.field_name]) if key.scope in AUTHORED else get(key)
-
-    def cached_has(key):
-        return key.field_name in row(key) if key.scope in AUTHORED else has(key)
-
-    def writing(method):
-        def write(key, *args):
-            rows.pop((key.scope, key.user_id, key.block_scope_id, key.block_family), None)
-            return method(key, *args)
-        return write
-
-    kvs.get, kvs.has, kvs.set, kvs.delete = cached_get, cached_has, writing(set_), writing(delete)
-
-
-_cache_authored_fields(WORKBENCH_KVS)
+cache_authored_fields(WORKBENCH_KVS)
 
 RACE_FORUMS = 25
 STAFF_FORUMS = 10  # race (e): staff's "form groups now" racing two submits
