@@ -21,7 +21,7 @@ into the server's fresh database (``database.copy_tables``: every Foorumi table,
 included), so both parts measure the same forums.
 
 **(a) Runtime level** (``benchmarks/measure.py``), through the real block handlers
-(``tests/harness.py``), the forums taking turns request by request:
+(``tests/runtime/harness.py``), the forums taking turns request by request:
 
 - ``state``: a seeded learner's full poll of their view (group, threads, progress);
 - ``no-change poll``: the page's poll when nothing changed, ``state {"since": version}``

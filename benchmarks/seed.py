@@ -25,8 +25,8 @@ from foorumi_xblock import store
 from foorumi_xblock.forum import groups
 from foorumi_xblock.learner import group_rules
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-from harness import AUTHOR, ForumHarness  # noqa: E402  (tests/harness.py)
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the repository, for ``tests``
+from tests.runtime.harness import AUTHOR, ForumHarness  # noqa: E402  (after the sys.path it needs)
 
 #: The forum under test (agreement off: a newcomer's submit is one request). The server's
 #: scenarios (``server_wsgi.py``) carry the same settings as OLX attributes.

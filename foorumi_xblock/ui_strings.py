@@ -18,7 +18,7 @@ to the same form in the target language. A language with other plural rules woul
 ``msgid_plural`` entries, which ``js_translations`` already prefers when the catalogue has
 them, and a JavaScript rule per language.
 
-``tests/test_ui_strings.py`` checks that these lists and the ``t("...")``/``ngettext(...)``
+``tests/runtime/test_ui_strings.py`` checks that these lists and the ``t("...")``/``ngettext(...)``
 calls in the JavaScript match exactly; ``tests/browser/test_staff_console.py`` does the same
 for the staff lists and the console.
 """

@@ -5,19 +5,13 @@ learner after their id); a third opens the English forum in Chromium and joins t
 override stays inside the name: each name is shown isolated (U+2068 ... U+2069, and
 ``unicode-bidi: isolate`` on the elements that hold names).
 """
-import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from pages import EN, Forum, learner_id, words
-
-WORKBENCH_TESTS = Path(__file__).resolve().parents[1] / "workbench"
-if str(WORKBENCH_TESTS) not in sys.path:  # ``from client import Learner`` (tests/workbench/client.py)
-    sys.path.insert(0, str(WORKBENCH_TESTS))
-from client import Learner  # noqa: E402  (after the settings and sys.path it needs)
+from tests.browser.pages import EN, Forum, learner_id, words
+from tests.workbench.client import Learner
 
 pytestmark = pytest.mark.browser
 

@@ -8,7 +8,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from pages import ACTION_WAIT_MS, PSEUDO, Forum, learner_id
+from tests.browser.pages import ACTION_WAIT_MS, PSEUDO, Forum, learner_id
 
 pytestmark = pytest.mark.browser
 

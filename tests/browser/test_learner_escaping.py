@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from pages import PSEUDO, Forum, learner_id
+from tests.browser.pages import PSEUDO, Forum, learner_id
 
 pytestmark = pytest.mark.browser
 

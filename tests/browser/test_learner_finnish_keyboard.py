@@ -8,7 +8,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from pages import ACTION_WAIT_MS, FI, Forum, learner_id, words
+from tests.browser.pages import ACTION_WAIT_MS, FI, Forum, learner_id, words
 
 pytestmark = pytest.mark.browser
 

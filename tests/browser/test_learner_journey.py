@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import expect
 
-from pages import ACTION_WAIT_MS, EN, POLL_WAIT_MS, Forum
+from tests.browser.pages import ACTION_WAIT_MS, EN, POLL_WAIT_MS, Forum
 
 pytestmark = pytest.mark.browser
 

@@ -15,20 +15,14 @@ workbench; learners are set up over HTTP (tests/workbench/client.py).
 """
 import json
 import re
-import sys
 import time
 import uuid
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
-from pages import ACTION_WAIT_MS, EN, POLL_WAIT_MS, PSEUDO, Forum, display_name, learner_id, words
-
-WORKBENCH_TESTS = Path(__file__).resolve().parents[1] / "workbench"
-if str(WORKBENCH_TESTS) not in sys.path:  # ``from client import Learner`` (tests/workbench/client.py)
-    sys.path.insert(0, str(WORKBENCH_TESTS))
-from client import Learner  # noqa: E402  (after the settings and sys.path it needs)
+from tests.browser.pages import ACTION_WAIT_MS, EN, POLL_WAIT_MS, PSEUDO, Forum, display_name, learner_id, words
+from tests.workbench.client import Learner
 
 pytestmark = pytest.mark.browser
 

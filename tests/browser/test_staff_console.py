@@ -10,11 +10,10 @@ console panel. The block's title (h3) is left out: on the workbench page it foll
 page's h1 directly, where the LMS puts its h2 between; the console's own headings (h4, h5,
 h6 below the title) are checked.
 
-Also here: the console's sources follow the learner view's rules (tests/test_ui_strings.py),
+Also here: the console's sources follow the learner view's rules (tests/runtime/test_ui_strings.py),
 and only a staff page carries the console's scripts and data (HTTP).
 """
 import re
-import sys
 import uuid
 from pathlib import Path
 
@@ -22,13 +21,19 @@ import pytest
 from playwright.sync_api import expect
 
 from foorumi_xblock.ui_strings import JS_PLURALS, JS_STRINGS, STAFF_JS_PLURALS, STAFF_JS_STRINGS
-from pages import ACTION_WAIT_MS, EN, FI, POLL_WAIT_MS, PSEUDO, Forum, display_name, learner_id, words
-from test_ui_strings import N_CALL, N_LITERAL, PLACEHOLDER, T_CALL, T_LITERAL, code_of, finnish, plural_pairs, t_strings
-
-WORKBENCH_TESTS = Path(__file__).resolve().parents[1] / "workbench"
-if str(WORKBENCH_TESTS) not in sys.path:  # ``from client import Learner`` (tests/workbench/client.py)
-    sys.path.insert(0, str(WORKBENCH_TESTS))
-from client import Learner  # noqa: E402  (after the settings and sys.path it needs)
+from tests.browser.pages import ACTION_WAIT_MS, EN, FI, POLL_WAIT_MS, PSEUDO, Forum, display_name, learner_id, words
+from tests.runtime.test_ui_strings import (
+    N_CALL,
+    N_LITERAL,
+    PLACEHOLDER,
+    T_CALL,
+    T_LITERAL,
+    code_of,
+    finnish,
+    plural_pairs,
+    t_strings,
+)
+from tests.workbench.client import Learner
 
 #: The console: its entry (foorumi_staff.js) and its parts (foorumi_staff_*.js).
 STAFF_JS = sorted((Path(__file__).resolve().parents[2] / "static" / "js").glob("foorumi_staff*.js"))

@@ -6,7 +6,7 @@ This module's workbench is its own, so the settings saved here change no other t
 import pytest
 from playwright.sync_api import expect
 
-from pages import ACTION_WAIT_MS, EN, Forum, learner_id
+from tests.browser.pages import ACTION_WAIT_MS, EN, Forum, learner_id
 
 pytestmark = pytest.mark.browser
 

@@ -33,9 +33,6 @@ import pytest
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent.parent
-WORKBENCH_TESTS = REPO / "tests" / "workbench"
-if str(WORKBENCH_TESTS) not in sys.path:  # ``from client import Learner`` (tests/workbench/client.py)
-    sys.path.insert(0, str(WORKBENCH_TESTS))
 
 SETTINGS = "foorumi_xblock.workbench.settings"
 WSGI = "race_wsgi:application"

@@ -23,7 +23,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 import pytest
 import requests
 
-from client import Learner, scenarios  # tests/workbench/client.py (put on sys.path by conftest.py)
+from tests.workbench.client import Learner, scenarios
 
 pytestmark = pytest.mark.multiprocess
 

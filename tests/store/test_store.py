@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings, strategies as st
 from foorumi_xblock import models, store
 from foorumi_xblock.forum.errors import Conflict
 from foorumi_xblock.forum.groups import GroupRules
-from harness import ForumHarness
+from tests.runtime.harness import ForumHarness
 
 _FORUMS = itertools.count(1)
 RULES = GroupRules(group_size=4, min_group_size=3, max_group_size=6, pool_timeout_hours=24)

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from client import Learner
+from tests.workbench.client import Learner
 
 pytestmark = pytest.mark.workbench
 

@@ -3,7 +3,7 @@ LMS's no-auth handler route) are refused by every handler and change nothing."""
 import pytest
 import requests
 
-from client import Learner
+from tests.workbench.client import Learner
 
 pytestmark = pytest.mark.workbench
 

@@ -4,7 +4,7 @@ import uuid
 
 import pytest
 
-from client import Learner
+from tests.workbench.client import Learner
 
 pytestmark = pytest.mark.workbench
 

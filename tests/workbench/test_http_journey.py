@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from client import Learner, scenarios
+from tests.workbench.client import Learner, scenarios
 from foorumi_xblock.ui_strings import JS_STRINGS
 from foorumi_xblock.workbench.services import anonymous_id_for, display_name_for
 

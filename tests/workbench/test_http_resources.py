@@ -24,7 +24,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from client import TIMEOUT, Learner
+from tests.workbench.client import TIMEOUT, Learner
 
 pytestmark = pytest.mark.workbench
 

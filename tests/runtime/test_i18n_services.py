@@ -13,7 +13,7 @@ import pytest
 from django.utils import translation
 
 import foorumi_xblock
-from harness import ForumHarness, HarnessRuntime
+from tests.runtime.harness import ForumHarness, HarnessRuntime
 
 CATALOG = os.path.join(os.path.dirname(foorumi_xblock.__file__), "translations")
 

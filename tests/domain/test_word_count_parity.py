@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from foorumi_xblock.forum.words import count_words
 
-JS = Path(__file__).resolve().parent.parent / "static" / "js" / "foorumi_words.js"
+JS = Path(__file__).resolve().parents[2] / "static" / "js" / "foorumi_words.js"
 NODE = shutil.which("node")
 
 pytestmark = pytest.mark.skipif(NODE is None, reason="Node.js is not installed")

@@ -7,7 +7,7 @@ import json
 import pytest
 from webob import Request
 
-from harness import ForumHarness
+from tests.runtime.harness import ForumHarness
 
 STAFF = "staff_anna"
 THREE = {"group_size": 3, "min_group_size": 3, "max_group_size": 4, "comments_required": 2, "agreement_required": False,

@@ -9,7 +9,7 @@ import pytest
 
 from foorumi_xblock.ui_strings import JS_STRINGS
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PO = ROOT / "conf" / "locale" / "fi" / "LC_MESSAGES" / "text.po"
 MO = ROOT / "conf" / "locale" / "fi" / "LC_MESSAGES" / "text.mo"
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")

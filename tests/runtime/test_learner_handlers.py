@@ -8,7 +8,7 @@ import json
 
 import pytest
 
-from harness import AUTHOR, ForumHarness
+from tests.runtime.harness import AUTHOR, ForumHarness
 
 # Any comment on a peer's reflection counts here (feedback_min_words 0): these tests are about
 # the other rules; the word minimum has tests of its own below.

@@ -1,6 +1,6 @@
 """OLX through the XBlock runtime: the block's own export, parsed back by the runtime.
 
-``tests/test_olx.py`` covers ``olx.py`` itself; here the whole path an LMS import/export
+``tests/runtime/test_olx.py`` covers ``olx.py`` itself; here the whole path an LMS import/export
 takes: ``Runtime.export_to_xml`` writes the block, ``Runtime.parse_xml_string`` (given
 bytes, as exported) reads it back into a block with equal fields.
 """
@@ -15,7 +15,7 @@ from xblock.test.tools import TestRuntime
 
 from foorumi_xblock.forum.config import FIELD_NAMES
 from foorumi_xblock.olx import OlxError
-from test_olx import DESIGN_EXAMPLE
+from tests.runtime.test_olx import DESIGN_EXAMPLE
 
 HOSTILE = {
     "display_name": 'Esimiesfoorumi "puun & kuoren" välissä <b>',

@@ -15,9 +15,9 @@ import pytest
 
 from foorumi_xblock.forum.config import FIELD_NAMES, LIMITS
 from foorumi_xblock.ui_strings import JS_PLURALS, JS_STRINGS
-from harness import AUTHOR, ForumHarness
+from tests.runtime.harness import AUTHOR, ForumHarness
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 #: The editor: its entry (foorumi_studio.js) and its parts; the shared core is checked with the learner view.
 STUDIO_JS = sorted((ROOT / "static" / "js").glob("foorumi_studio*.js"))
 STUDIO_TEMPLATE = ROOT / "templates" / "studio.html"

@@ -20,7 +20,7 @@ import pytest
 
 from foorumi_xblock.ui_strings import JS_PLURALS, JS_STRINGS, js_translations
 
-ROOT = pathlib.Path(__file__).resolve().parent.parent
+ROOT = pathlib.Path(__file__).resolve().parents[2]
 JS_DIR = ROOT / "static" / "js"
 #: The learner view's files: the entry (foorumi.js) and its parts, with the shared core.
 LEARNER_JS = sorted(p for p in JS_DIR.glob("foorumi*.js") if not p.name.startswith(("foorumi_staff", "foorumi_studio")))
