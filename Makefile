@@ -7,7 +7,7 @@ SETTINGS := foorumi_xblock.workbench.settings
 export DJANGO_SETTINGS_MODULE := $(SETTINGS)
 export EXCLUDE_SAMPLE_XBLOCKS := yes
 
-.PHONY: install run migrate test lint test-fast test-multiprocess bench translations wheel clean
+.PHONY: install run migrate test lint test-fast test-multiprocess bench translations screenshot wheel clean
 
 # The environment both `run` and `test` build on; a stamp makes it idempotent and cheap.
 install: $(VENV)/.installed
@@ -51,6 +51,10 @@ bench: install
 # Extract and compile translations (needs GNU gettext: apt-get install gettext).
 translations:
 	PY=$(PY) scripts/translations.sh
+
+# Renew docs/learner-group.png from a fresh workbench (Debian's chromium; --url for a running one).
+screenshot: install
+	$(PY) scripts/screenshot.py
 
 wheel: install
 	$(PY) -m pip wheel --no-deps -w dist .

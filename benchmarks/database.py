@@ -6,8 +6,10 @@ as their ``default``. Django is set up and migrated over each.
 
 Nothing here touches the developer's ``var/`` database: sqlite lives in a temporary
 ``FOORUMI_VAR_DIR`` that is removed afterwards, and server databases and roles are
-dropped at the end. Database servers already running are left running; one that is not
-is started listening on 127.0.0.1 only, and one that listens anywhere else is refused.
+dropped at the end. The database servers are Debian's, started and administered (as root)
+by ``foorumi_xblock/workbench/servers.py``, as for the multi-process tests: one already
+running is left running; one that is not is started listening on 127.0.0.1 only, and one
+that listens anywhere else is refused.
 """
 import contextlib
 import importlib
@@ -15,16 +17,12 @@ import json
 import logging
 import os
 import platform
-import secrets
-import subprocess
 import tempfile
-import time
 
-LOOPBACK = "127.0.0.1"
-LOOPBACK_NAMES = (LOOPBACK, "localhost", "::1", "127.0.0.1,::1", "::1,127.0.0.1", "localhost,127.0.0.1")
-PG_VERSION, PG_CLUSTER, PG_PORT = "15", "main", 5432
-ADMIN_TIMEOUT = 120
-START_TIMEOUT = 60
+from foorumi_xblock.workbench import servers
+from foorumi_xblock.workbench.servers import LOOPBACK
+
+PREFIX = "foorumi_bench"
 #: The alias of the server database in the bench process.
 SERVER_ALIAS = "server"
 
@@ -40,9 +38,9 @@ def configured(kind, server=None):
         os.environ.pop("WORKBENCH_DATABASES", None)
         with contextlib.ExitStack() as stack:
             if kind == "postgresql":
-                default = stack.enter_context(_postgresql())
+                default = stack.enter_context(servers.fresh_database(servers.start("postgresql"), PREFIX))
                 os.environ["WORKBENCH_DATABASES"] = json.dumps({"default": default})
-            served = stack.enter_context(SERVERS[server]()) if server else None
+            served = stack.enter_context(servers.fresh_database(servers.start(server), PREFIX)) if server else None
             _setup_django(served)
             try:
                 yield {"default": served} if served else None
@@ -135,102 +133,3 @@ def package_version(name):
         return metadata.version(name)
     except metadata.PackageNotFoundError:
         return None
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _admin(*args, stdin=None, check=True, timeout=ADMIN_TIMEOUT):
-    """Run an administration command; its stdout (raises with its output on failure)."""
-    done = subprocess.run(args, input=stdin, capture_output=True, text=True, timeout=timeout, check=False)
-    if check and done.returncode != 0:
-        raise RuntimeError(f"{' '.join(args)} exited with {done.returncode}:\n{done.stdout}\n{done.stderr}")
-    return done.stdout if check else done
-
-
-def _wait(probe, what):
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if probe():
-            return
-        time.sleep(0.5)
-    raise RuntimeError(f"{what} did not come up within {START_TIMEOUT} s")
-
-
-def _new_name():
-    return f"foorumi_bench_{secrets.token_hex(4)}"
-
-
-# ----------------------------------------------------------------------- PostgreSQL
-
-
-def _psql(statements):
-    """Statements as the ``postgres`` superuser (peer authentication on the local socket)."""
-    return _admin("runuser", "-u", "postgres", "--", "psql", "-X", "-q", "-v", "ON_ERROR_STOP=1",
-                  "-p", str(PG_PORT), "-At", "-f", "-", stdin=statements)
-
-
-def _pg_alive():
-    return _admin("pg_isready", "-q", "-h", LOOPBACK, "-p", str(PG_PORT), check=False, timeout=20).returncode == 0
-
-
-def _start_cluster():
-    """Start Debian's PostgreSQL 15 cluster (loopback only) unless it already runs; refuse
-    one that listens beyond loopback."""
-    if not _pg_alive():
-        _admin("pg_ctlcluster", PG_VERSION, PG_CLUSTER, "start", "--", "-o", f"-c listen_addresses={LOOPBACK}",
-               check=False)
-        _wait(_pg_alive, f"PostgreSQL {PG_VERSION}/{PG_CLUSTER}")
-    listen = _psql("SHOW listen_addresses;").strip()
-    if listen not in LOOPBACK_NAMES:
-        raise RuntimeError(f"PostgreSQL listens on {listen!r}, not only on loopback: not benchmarking on it")
-
-
-@contextlib.contextmanager
-def _postgresql():
-    """A throwaway database and password role, reached over TCP on 127.0.0.1; dropped after."""
-    _start_cluster()
-    name, password = _new_name(), secrets.token_hex(16)
-    _psql(f"CREATE ROLE {name} LOGIN PASSWORD '{password}';\n"
-          f"CREATE DATABASE {name} OWNER {name} ENCODING 'UTF8' TEMPLATE template0;\n")
-    try:
-        yield {"ENGINE": "django.db.backends.postgresql", "NAME": name, "USER": name, "PASSWORD": password,
-               "HOST": LOOPBACK, "PORT": str(PG_PORT)}
-    finally:
-        _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE);\nDROP ROLE IF EXISTS {name};\n")
-
-
-# -------------------------------------------------------------------------- MariaDB
-
-
-def _mariadb_sql(statements):
-    """Statements as MariaDB's root (unix socket authentication)."""
-    return _admin("mariadb", "-uroot", "--batch", "--skip-column-names", stdin=statements)
-
-
-def _mariadb_alive():
-    return _admin("mariadb-admin", "-uroot", "--connect-timeout=2", "ping", check=False, timeout=20).returncode == 0
-
-
-@contextlib.contextmanager
-def _mariadb():
-    """A throwaway MariaDB database and user, reached over TCP on 127.0.0.1; dropped after."""
-    if not _mariadb_alive():
-        _admin("service", "mariadb", "start", check=False)
-        _wait(_mariadb_alive, "MariaDB (service mariadb start)")
-    bind, port = _mariadb_sql("SELECT @@bind_address, @@port;").rstrip("\n").split("\t")
-    if bind not in LOOPBACK_NAMES:
-        raise RuntimeError(f"MariaDB listens on {bind!r}, not only on loopback: not benchmarking on it")
-    name, password = _new_name(), secrets.token_hex(16)
-    users = [f"'{name}'@'{host}'" for host in (LOOPBACK, "localhost")]
-    _mariadb_sql(f"CREATE DATABASE `{name}` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;\n"
-                 + "".join(f"CREATE USER {user} IDENTIFIED BY '{password}';\n"
-                           f"GRANT ALL PRIVILEGES ON `{name}`.* TO {user};\n" for user in users))
-    try:
-        yield {"ENGINE": "django.db.backends.mysql", "NAME": name, "USER": name, "PASSWORD": password,
-               "HOST": LOOPBACK, "PORT": port, "OPTIONS": {"charset": "utf8mb4"}}
-    finally:
-        _mariadb_sql(f"DROP DATABASE IF EXISTS `{name}`;\n" + "".join(f"DROP USER IF EXISTS {user};\n" for user in users))
-
-
-SERVERS = {"postgresql": _postgresql, "mariadb": _mariadb}

@@ -2,9 +2,9 @@
 measured over HTTP on 127.0.0.1 from one client, beside xblock-poll on the same server.
 
 ``serve`` starts gunicorn (``server_wsgi.py``) in a process group of its own on a free
-loopback port, over the server database into which the seeded forums were copied, and
-stops that group afterwards. ``measure`` then times, from the client, one request at a
-time:
+loopback port (``foorumi_xblock/workbench/servers.py``, as the multi-process tests do),
+over the server database into which the seeded forums were copied, and stops that group
+afterwards. ``measure`` then times, from the client, one request at a time:
 
 - per forum (the forums taking turns, as at the runtime level): ``state``, the no-change
   poll ``state {"since": version}`` (must answer ``unchanged``), ``comment`` and a
@@ -22,25 +22,19 @@ counted either. Every loop is bounded.
 """
 import contextlib
 import json
-import os
-import signal
-import socket
-import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from urllib.parse import quote
 
 import requests
 
+from foorumi_xblock.workbench import servers
+
 from .measure import VISITORS, WARMUP, Result, StaffResult, Timing, pick_visitors
 from .seed import SETTINGS
 
-REPO = Path(__file__).resolve().parent.parent
-LOOPBACK = "127.0.0.1"
-WORKERS = 4
+WORKERS = servers.WORKERS
 WSGI = "benchmarks.server_wsgi:application"
 START_TIMEOUT = 180
 REQUEST_TIMEOUT = 120
@@ -99,82 +93,18 @@ def poll_installed():
 # --------------------------------------------------------------------------- gunicorn
 
 
-@dataclass
-class Served:
-    """A running gunicorn: its URL, process group and log."""
-
-    url: str
-    proc: subprocess.Popen
-    log: Path
-
-    def tail(self, limit=6000):
-        text = self.log.read_text(errors="replace") if self.log.exists() else "(no log)"
-        return text[-limit:]
-
-
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((LOOPBACK, 0))
-        return sock.getsockname()[1]
-
-
-def _stop(proc):
-    """Terminate the process group this module started (gunicorn's master and workers)."""
-    if proc.poll() is None:
-        with contextlib.suppress(ProcessLookupError):
-            os.killpg(proc.pid, signal.SIGTERM)
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=20)
-    with contextlib.suppress(ProcessLookupError):  # workers left behind by a master that died
-        os.killpg(proc.pid, signal.SIGKILL)
-    with contextlib.suppress(subprocess.TimeoutExpired):
-        proc.wait(timeout=10)
-
-
 @contextlib.contextmanager
 def serve(databases, scenarios, learners, profile_dir=None):
     """``gunicorn --preload -w WORKERS`` serving ``server_wsgi`` over ``databases`` on a free
-    loopback port, with ``scenarios`` added before the fork; yields a ``Served``."""
+    loopback port, with ``scenarios`` added before the fork; yields a ``servers.Served``."""
     with tempfile.TemporaryDirectory(prefix="foorumi-bench-server-") as var_dir:
-        env = dict(os.environ, DJANGO_SETTINGS_MODULE="foorumi_xblock.workbench.settings", FOORUMI_VAR_DIR=var_dir,
-                   EXCLUDE_SAMPLE_XBLOCKS="yes", WORKBENCH_DATABASES=json.dumps(databases),
-                   BENCH_SCENARIOS=json.dumps([s.entry() for s in scenarios]), BENCH_LEARNERS=str(learners))
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+        env = servers.workbench_env(databases, var_dir, BENCH_SCENARIOS=json.dumps([s.entry() for s in scenarios]),
+                                    BENCH_LEARNERS=str(learners))
         env.pop("BENCH_PROFILE_DIR", None)
         if profile_dir:
             env["BENCH_PROFILE_DIR"] = str(profile_dir)
-        log = Path(var_dir) / "gunicorn.log"
-        port = _free_port()
-        with open(log, "ab") as out:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "--preload", "-w", str(WORKERS), "-b", f"{LOOPBACK}:{port}",
-                 "--timeout", str(REQUEST_TIMEOUT), "--graceful-timeout", "10", "--error-logfile", "-",
-                 "--no-control-socket", WSGI],
-                cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        served = Served(url=f"http://{LOOPBACK}:{port}", proc=proc, log=log)
-        try:
-            _wait_until_up(served)
+        with servers.gunicorn(WSGI, env, var_dir, seconds=START_TIMEOUT, request_timeout=REQUEST_TIMEOUT) as served:
             yield served
-        finally:
-            _stop(proc)
-
-
-def _wait_until_up(served):
-    deadline = time.monotonic() + START_TIMEOUT
-    last = None
-    while time.monotonic() < deadline:
-        if served.proc.poll() is not None:
-            raise RuntimeError(f"gunicorn exited with {served.proc.returncode}:\n{served.tail()}")
-        try:
-            response = requests.get(served.url + "/", timeout=10)
-            if response.status_code == 200:
-                return
-            last = f"GET / answered {response.status_code}"
-        except requests.RequestException as error:
-            last = repr(error)
-        time.sleep(0.3)
-    raise RuntimeError(f"gunicorn did not answer within {START_TIMEOUT} s ({last}):\n{served.tail()}")
 
 
 # ----------------------------------------------------------------------------- client

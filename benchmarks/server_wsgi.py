@@ -2,7 +2,8 @@
 
 Like ``tests/multiprocess/race_wsgi.py`` (and as the LMS runs): ``DEBUG`` off, authored
 fields (settings, content) cached per process, every scenario loaded in the master
-before the workers fork. Configured by the environment that ``server.py`` sets:
+before the workers fork (``foorumi_xblock/workbench/servers.py``, ``preforked_workbench``).
+Configured by the environment that ``server.py`` sets:
 
 * ``BENCH_SCENARIOS``: JSON ``[[scenario id, description, expected usage id, OLX], ...]``:
   one Foorumi scenario per forum size (the benchmark's settings, ``seed.SETTINGS``) and
@@ -27,22 +28,14 @@ import json
 import os
 from pathlib import Path
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "foorumi_xblock.workbench.settings")
+from django.db import connections
 
-from django.conf import settings  # noqa: E402  (after the settings and sys.path it needs)
-from django.core.wsgi import get_wsgi_application  # noqa: E402  (after the settings and sys.path it needs)
-from django.db import connections  # noqa: E402  (after the settings and sys.path it needs)
+from foorumi_xblock.workbench.servers import preforked_workbench
 
-_django = get_wsgi_application()
-settings.DEBUG = False  # as the LMS runs: no debug cursor, no per-request list of queries
-
-from workbench.runtime import WORKBENCH_KVS  # noqa: E402  (after the settings and sys.path it needs)
-from workbench.scenarios import add_xml_scenario, get_scenarios  # noqa: E402  (after the settings and sys.path it needs)
-from foorumi_xblock.workbench.authored_cache import cache_authored_fields  # noqa: E402  (after the settings)
-
-from foorumi_xblock.workbench import services  # noqa: E402  (after the settings and sys.path it needs)
 
 def _add(scenario_id, description, expected, xml):
+    from workbench.scenarios import add_xml_scenario, get_scenarios
+
     scenarios = get_scenarios()
     if scenario_id not in scenarios:
         add_xml_scenario(scenario_id, description, xml)
@@ -52,6 +45,10 @@ def _add(scenario_id, description, expected, xml):
 
 
 def _load():
+    from workbench.scenarios import get_scenarios
+
+    from foorumi_xblock.workbench import services
+
     get_scenarios()  # the product's demo forums (and any installed XBlock's), as the workbench has them
     for scenario_id, description, expected, xml in json.loads(os.environ.get("BENCH_SCENARIOS", "[]")):
         _add(scenario_id, description, expected, xml)
@@ -60,10 +57,7 @@ def _load():
         services._KNOWN_USERS[services.anonymous_id_for(name)] = name
 
 
-cache_authored_fields(WORKBENCH_KVS)
-_load()
-connections.close_all()  # no connection crosses the fork
-
+_django = preforked_workbench(_load)
 PROFILE_DIR = os.environ.get("BENCH_PROFILE_DIR")
 _profiled = itertools.count()
 

@@ -7,7 +7,6 @@ in ``forum/``) and map the domain's typed errors to HTTP statuses in one place
 fields hold only settings and the learner's private draft and last published grade.
 """
 import functools
-import hashlib
 import json
 import os
 import time
@@ -25,11 +24,11 @@ from xblock.validation import ValidationMessage
 from . import olx
 from .forum import config as forum_config
 from .forum.errors import Conflict, ForumError, Invalid, NotAllowed, NotFound, TooLarge, WrongStage, _
-from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS, MAX_REASON_CHARS
+from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS, MAX_REASON_CHARS, handle_of
 from .i18n import Translator
 from .retirement import usernames_by_anonymous_id
 from .i18n import language as i18n_language
-from .ui_strings import STAFF_JS_PLURALS, STAFF_JS_STRINGS, js_translations
+from .ui_strings import js_i18n
 
 loader = ResourceLoader(__name__)
 
@@ -138,6 +137,16 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         display_name=_("Identity"), scope=Scope.settings, default="named",
         values=[{"display_name": _("Names"), "value": "named"}, {"display_name": _("Pseudonyms"), "value": "pseudonymous"}],
     )
+    group_set = String(
+        display_name=_("Group set"), scope=Scope.settings, default="",
+        help=_("Forums of the course with the same group set keep the same small groups from session to session "
+               "(empty: this forum forms groups of its own). Cannot be changed once learners have submitted."),
+    )
+    newcomers_see_earlier = Boolean(
+        display_name=_("Newcomers may read earlier sessions"), scope=Scope.settings, default=False,
+        help=_("Whether a learner new to a group may read what the group wrote in earlier sessions of the set. "
+               "Off by default: the ground rules promised confidentiality to the group as it was."),
+    )
     scored = Boolean(display_name=_("Scored"), scope=Scope.settings, default=False)
     weight = Float(display_name=_("Problem weight"), scope=Scope.settings, default=1.0)
 
@@ -189,11 +198,10 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         attrs = getattr(user, "opt_attrs", {}) or {}
         username = attrs.get("edx-platform.username") or str(self.scope_ids.user_id)
         anonymous = attrs.get("edx-platform.anonymous_user_id") or username
-        digest = hashlib.sha256(f"{self.scope_ids.usage_id}:{anonymous}".encode()).hexdigest()
         authenticated = bool(attrs.get("edx-platform.is_authenticated"))
         from .learner import Viewer  # see forum()
         return Viewer(
-            handle="m" + digest[:15],
+            handle=handle_of(str(self.scope_ids.usage_id), anonymous),
             username=username,
             name=getattr(user, "full_name", None) or username,
             is_staff=authenticated
@@ -276,6 +284,16 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             fragment.initialize_js(script_name(scripts[-1]), {"json": safe_json(init or {})})
         return fragment
 
+    @staticmethod
+    def _js_strings(translator, name="foorumi_i18n"):
+        """A view's JS strings (the table ``name`` of ``ui_strings.JS_CATALOGS``) in the page's
+        language: ``(scripts, init)``. The language's catalog file goes by URL (cached like
+        the other scripts; English has none); inline go only ``i18n``, what the runtime's
+        translator says otherwise than that file (normally nothing), and ``catalog``, the
+        file's locale, where the JavaScript finds its entries (``window.Foorumi.catalog``)."""
+        path, locale, overrides = js_i18n(name, translator.language, translator.gettext, translator.ngettext)
+        return ((path,) if path else ()), ({"i18n": overrides, "catalog": locale} if locale else {"i18n": overrides})
+
     def student_view(self, context=None):
         """The learner's forum; the JS module renders the state and keeps it fresh."""
         gettext = self.gettext
@@ -288,8 +306,9 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         except ForumError as error:  # e.g. settings imported from OLX that break a rule
             return self._fragment("templates/student.html", {**context, "notice": error.render(gettext)})
         translator = self.translator()
+        catalog_js, strings = self._js_strings(translator)
         init = {
-            "state": state, "i18n": js_translations(translator.gettext, ngettext=translator.ngettext),
+            "state": state, **strings,
             "lang": self._language(), "poll_seconds": POLL_SECONDS,
             "limits": {
                 "answer_chars": MAX_ANSWER_CHARS, "comment_chars": MAX_COMMENT_CHARS, "reason_chars": MAX_FLAG_REASON_CHARS,
@@ -297,24 +316,27 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         }
         # The learner view's parts (static/js/foorumi.js says what each one does), its entry last.
         learner_js = tuple(f"static/js/{name}.js" for name in (
-            "foorumi_core", "foorumi_words", "foorumi_render", "foorumi_sync", "foorumi_stages",
-            "foorumi_comments", "foorumi_group", "foorumi",
+            "foorumi_core", "foorumi_words", "foorumi_links", "foorumi_render", "foorumi_sync", "foorumi_stages",
+            "foorumi_compose", "foorumi_comments", "foorumi_group", "foorumi_sessions", "foorumi",
         ))
+        learner_js = learner_js[:1] + catalog_js + learner_js[1:]  # the strings' file right after the core
         if not state["is_staff"]:
             return self._fragment("templates/student.html", {**context, "is_staff": False}, scripts=learner_js, init=init)
         # Course staff get the console, with the learner view as its second panel. A fragment
         # has one init function, so the console's (FoorumiStaff) is it, and it starts the
         # learner module (FoorumiXBlock, loaded first) on the same element. Learners never
         # receive the console's script, strings or report.
+        staff_catalog_js, staff_strings = self._js_strings(translator, "foorumi_i18n_staff")
         init["staff"] = {
             "report": self.staff_forum().report(),
-            "i18n": js_translations(translator.gettext, STAFF_JS_STRINGS, STAFF_JS_PLURALS, ngettext=translator.ngettext),
+            "i18n": staff_strings["i18n"],
             "limits": {"reason_chars": MAX_REASON_CHARS},
         }
         staff_js = tuple(f"static/js/{name}.js" for name in (
             "foorumi_staff_console", "foorumi_staff_moderation", "foorumi_staff_groups", "foorumi_staff_learners",
-            "foorumi_staff",
+            "foorumi_staff_sessions", "foorumi_staff",
         ))
+        staff_js = staff_js[:-1] + staff_catalog_js + staff_js[-1:]  # into the same catalog as the learner's
         return self._fragment(
             "templates/student.html", {**context, "is_staff": True}, scripts=learner_js + staff_js, init=init,
             css=("static/css/foorumi.css", "static/css/foorumi_staff.css"),
@@ -351,11 +373,11 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             "foorumi_core", "foorumi_studio_fields", "foorumi_studio_lists", "foorumi_studio_form", "foorumi_studio_problems",
             "foorumi_studio",
         ))
+        catalog_js, strings = self._js_strings(translator)
         return self._fragment(
             "templates/studio.html", {"display_name": gettext(cfg.display_name)},
-            scripts=studio_js,
-            init={"values": values, "limits": forum_config.LIMITS,
-                  "i18n": js_translations(translator.gettext, ngettext=translator.ngettext),
+            scripts=studio_js[:1] + catalog_js + studio_js[1:],
+            init={"values": values, "limits": forum_config.LIMITS, **strings,
                   "problems": self._problems_json(forum_config.validate(cfg)),
                   "live": {"submitted": self._submitted_count()}},
             css=("static/css/foorumi_studio.css",),
@@ -405,6 +427,10 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             problems.append(forum_config.Problem(
                 "identity", _("Learners have already written here under pseudonyms; showing their names now "
                               "would reveal who wrote what. Keep pseudonyms, or use a new forum.")))
+        if cfg.group_set != self.group_set and self._anyone_submitted():
+            problems.append(forum_config.Problem(
+                "group_set", _("Learners have already submitted here, in the groups of the current group set; "
+                               "it can no longer be changed. Use a new forum for another group set.")))
         if problems:
             raise Invalid(
                 _("The forum was not saved: please correct the marked fields."),
@@ -453,6 +479,11 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     def older_comments(self, data):
         """A page of a thread's older comments, before ``before`` (the oldest one shown)."""
         return self.forum().older_comments(data.get("reflection_id"), data.get("before"), self.gettext)
+
+    @api_handler
+    def earlier_session(self, data):
+        """An earlier session of the learner's group in its group set, read-only."""
+        return self.forum().earlier_session(data.get("session"), self.gettext)
 
     @api_handler
     def accept_agreement(self, data):
@@ -534,6 +565,16 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         staff = self.staff_forum()
         staff.move(data.get("learner_id"), data.get("group_id"))
         self.runtime.publish(self, "foorumi.learner.moved", {"group_id": data.get("group_id")})
+        return staff.report()
+
+    @api_handler(staff=True)
+    def merge_groups(self, data):
+        """Merge one group of the set into another (also for the set's later forums)."""
+        staff = self.staff_forum()
+        staff.merge(data.get("group_id"), data.get("into_group_id"))
+        self.runtime.publish(self, "foorumi.groups.merged", {
+            "group_id": data.get("group_id"), "into_group_id": data.get("into_group_id"),
+        })
         return staff.report()
 
     @XBlock.handler

@@ -63,6 +63,7 @@ class Outcome:
     pool: store.Pool | None
     flags: set
     given: int
+    continuity: store.Continuity | None = None  # in a group of a shared group set
 
 
 def iso_utc(epoch):
@@ -80,6 +81,16 @@ def group_rules(config):
         max_group_size=config.max_group_size,
         pool_timeout_hours=config.pool_timeout_hours,
     )
+
+
+def open_forum(config, usage_key, course_key, now):
+    """The forum's row (``store.open_forum``) in its group set, described as later sessions
+    of the set show it."""
+    described = store.Described(
+        title=config.display_name, prompts=tuple((p.id, p.text) for p in config.prompts),
+        pseudonymous=config.identity == "pseudonymous",
+    )
+    return store.open_forum(usage_key, course_key, now, config.group_set, described)
 
 
 def _roster_events(changes):
@@ -127,9 +138,9 @@ class LearnerForum:
             # Each attempt starts from the private state as it was: a deadlock retried by
             # ``store.transaction`` must not see what the rolled-back attempt recorded.
             restore_private()
-            forum = store.open_forum(self.usage_key, self.course_key, self.now)
+            forum = self._open()
             if operation in FORUM_WIDE:
-                store.lock_forum(forum)
+                store.lock_roster(forum)
             events = _roster_events(store.apply_pool_timeout(forum, self.rules, self.now, self.new_id))
             person = self._enter(forum)
             if operation is not None:
@@ -154,7 +165,7 @@ class LearnerForum:
         Only a learner in a group has a version; a pool deadline that has passed also
         counts as a change, so the full request that follows applies it.
         """
-        forum = store.open_forum(self.usage_key, self.course_key, self.now)
+        forum = self._open()
         found = store.group_version(forum, self.viewer.user_id)
         if found is None:
             return None
@@ -162,6 +173,9 @@ class LearnerForum:
         if oldest is not None and self.now - oldest >= self.rules.pool_timeout_seconds:
             return None
         return since if since == f"{uid}:{version}" else None
+
+    def _open(self):
+        return open_forum(self.config, self.usage_key, self.course_key, self.now)
 
     def _enter(self, forum):
         """The viewer's participant row, created or refreshed (``store.enter``)."""
@@ -176,6 +190,7 @@ class LearnerForum:
             events=events, person=person, reflection=reflection, group=group, pool=pool,
             flags=store.my_flags(forum, person) if group else set(),
             given=store.comments_given(forum, person, self.config.feedback_min_words) if reflection else 0,
+            continuity=store.continuity(forum, group.uid, group.members) if group and forum.shared else None,
         )
 
     def _record_placement(self, outcome):
@@ -370,6 +385,10 @@ class LearnerForum:
             "progress": self.progress(outcome).to_dict(),
             "pool": None,
             "identity": self.config.identity,
+            # What the page says about the rules: words a comment needs to count, and whether
+            # the forum is scored (the grade is the fraction of requirements met).
+            "feedback_min_words": self.config.feedback_min_words,
+            "scored": self.config.scored,
             "is_staff": self.viewer.is_staff,
             # Sent back as ``state {"since": version}``: answered "unchanged" cheaply.
             "version": f"{group.uid}:{group.version}" if group and reflection else None,
@@ -427,6 +446,80 @@ class LearnerForum:
     def _thread_author(group, reflection_id):
         return next((r.author for r in group.reflections if r.id == reflection_id), None)
 
+    @staticmethod
+    def _authors(group):
+        """User ids of the group's members who have a reflection in this forum."""
+        handles = {r.author for r in group.reflections}
+        return {user_id for user_id, person in group.people.items() if person.handle in handles}
+
+    def _continuity(self, outcome, gettext):
+        """The group's earlier sessions in its group set, and who is new since the last one."""
+        group, continuity = outcome.group, outcome.continuity
+        me = self.viewer.user_id
+        return {
+            "sessions": [
+                {
+                    "number": session.number,
+                    "title": gettext(session.title) if session.title else "",
+                    "took_part": len(took_part),
+                    "was_member": me in took_part,
+                    # Readable by this viewer: they were in the group then, or the forum
+                    # lets newcomers read the group's earlier sessions.
+                    "readable": me in took_part or self.config.newcomers_see_earlier,
+                }
+                for session, took_part in continuity.sessions
+            ],
+            "new": [group.people[m].handle for m in group.members if m in continuity.new and m in group.people],
+        }
+
+    def earlier_session(self, number, gettext):
+        """A read-only earlier session of the learner's group (``store.earlier_session``)."""
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise Invalid(_("%(field)s must be a whole number."), field="session")
+
+        def unit():
+            forum = self._open()
+            person = self._enter(forum)
+            session, view = store.earlier_session(forum, person, number, self.config.newcomers_see_earlier)
+            return self._session_view(session, view, gettext)
+
+        return store.transaction(unit)
+
+    def _session_view(self, session, view, gettext):
+        """An earlier session as the learner reads it: names as that forum showed them,
+        nothing hidden by a moderator, replies under what they answer."""
+        order = [view.people[m].handle for m in view.members if m in view.people]
+        me = next((p.handle for u, p in view.people.items() if u == self.viewer.user_id), None)
+
+        def who(handle):
+            if session.pseudonymous:
+                name = (gettext("Participant %(number)s") % {"number": order.index(handle) + 1}
+                        if handle in order else gettext("A former member"))
+            else:
+                name = next((p.name for p in view.people.values() if p.handle == handle), "") or gettext("A participant")
+            return {"name": name, "is_me": handle == me}
+
+        threads = []
+        for reflection in view.reflections:
+            if reflection.hidden:
+                continue
+            comments = [
+                {"id": c.id, "author": who(c.author), "text": c.text, "reply_to": c.reply_to, "edited": c.edited}
+                for c in view.comments if c.reflection_id == reflection.id and not c.hidden
+            ]
+            threads.append({
+                "id": reflection.id, "author": who(reflection.author), "answers": dict(reflection.answers),
+                "edited": reflection.edited, "comments": comments,
+                "comments_total": view.totals.get(reflection.id, 0),
+            })
+        return {
+            "number": session.number,
+            "title": gettext(session.title) if session.title else "",
+            "prompts": [{"id": i, "text": gettext(t) if t else ""} for i, t in session.prompts],
+            "pseudonymous": session.pseudonymous,
+            "threads": threads,
+        }
+
     def older_comments(self, reflection_id, before, gettext):
         """A page of a thread's older comments: ``{"reflection_id", "comments", "more"}``."""
         for name, value in (("reflection_id", reflection_id), ("before", before)):
@@ -434,7 +527,7 @@ class LearnerForum:
                 raise Invalid(_("%(field)s must be text."), field=name)
 
         def unit():
-            forum = store.open_forum(self.usage_key, self.course_key, self.now)
+            forum = self._open()
             person = self._enter(forum)
             group = store.group_view(forum, person, self.config.feedback_min_words)
             if group is None:
@@ -471,6 +564,10 @@ class LearnerForum:
             "name": gettext("Group %(number)s") % {"number": group.number},
             "members": [self._person(group, h, gettext) for h in members],
             "version": group.version,
+            # Members of the group who have not written in this session yet (a group that
+            # lasts across the forums of a group set meets again in each).
+            "not_yet": len(set(group.members) - self._authors(group)),
+            "continuity": self._continuity(outcome, gettext) if outcome.continuity is not None else None,
         }
         authors = {r.id: r.author for r in group.reflections}
         by_thread = {r.id: [] for r in group.reflections}

@@ -33,6 +33,11 @@ class Forum(models.Model):
     course_key = models.CharField(max_length=255)
     group_set = models.ForeignKey(GroupSet, on_delete=models.PROTECT, related_name="forums")
     created_at = models.FloatField()
+    # What a later forum of the set shows of this one as an earlier session, kept current
+    # by the block (``store.open_forum``): its title, prompts and identity mode.
+    title = models.CharField(max_length=255, blank=True, default="")
+    prompts = models.JSONField(default=list)  # [{"id": ..., "text": ...}]
+    pseudonymous = models.BooleanField(default=False)
 
 
 class PeerGroup(models.Model):
@@ -93,13 +98,19 @@ class Participant(models.Model):
     waiting_since = models.FloatField(null=True)
     last_seen = models.FloatField()
     is_staff = models.BooleanField(default=False)  # course staff trying the learner view
+    # The group the learner takes part in in this forum (their threads are that group's),
+    # set when they are placed; a later move or merge in another forum of the set leaves it.
+    group = models.ForeignKey("PeerGroup", on_delete=models.SET_NULL, null=True, related_name="participants")
 
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["forum", "user_id"], name="foorumi_participant_unique"),
             models.UniqueConstraint(fields=["forum", "handle"], name="foorumi_participant_handle"),
         ]
-        indexes = [models.Index(fields=["forum", "waiting_since"], name="foorumi_pool")]
+        indexes = [
+            models.Index(fields=["forum", "waiting_since"], name="foorumi_pool"),
+            models.Index(fields=["forum", "group"], name="foorumi_participants_of_group"),
+        ]
 
 
 class Reflection(models.Model):

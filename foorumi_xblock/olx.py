@@ -45,7 +45,7 @@ SAFE_PARSER = etree.XMLParser(
     remove_pis=True,
 )
 
-TEXT_ATTRIBUTES = ("display_name", "identity")
+TEXT_ATTRIBUTES = ("display_name", "identity", "group_set")
 INT_ATTRIBUTES = (
     "group_size",
     "min_group_size",
@@ -54,7 +54,7 @@ INT_ATTRIBUTES = (
     "pool_timeout_hours",
     "feedback_min_words",
 )
-BOOL_ATTRIBUTES = ("agreement_required", "scored")
+BOOL_ATTRIBUTES = ("agreement_required", "newcomers_see_earlier", "scored")
 FLOAT_ATTRIBUTES = ("weight",)
 # The order in which attributes are written (that of docs/design.md).
 ATTRIBUTES = (
@@ -66,6 +66,8 @@ ATTRIBUTES = (
     "pool_timeout_hours",
     "feedback_min_words",
     "identity",
+    "group_set",
+    "newcomers_see_earlier",
     "agreement_required",
     "scored",
     "weight",

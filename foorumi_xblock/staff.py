@@ -12,7 +12,7 @@ from . import store
 from .forum import feedback
 from .forum.errors import Invalid, _
 from .forum.records import MAX_REASON_CHARS, check_text
-from .learner import group_rules
+from .learner import group_rules, open_forum
 
 #: A group with no activity for this long is "silent" in the report.
 SILENT_HOURS = 48
@@ -57,7 +57,7 @@ class StaffForum:
 
     def _run(self, fn):
         def unit():
-            forum = store.open_forum(self.usage_key, self.course_key, self.now)
+            forum = open_forum(self.config, self.usage_key, self.course_key, self.now)
             store.apply_pool_timeout(forum, self.rules, self.now, self.new_id)
             return fn(forum)
 
@@ -67,7 +67,40 @@ class StaffForum:
 
     def report(self):
         """The staff report of docs/design.md ("Handler API"), with totals and warnings."""
-        return self._run(lambda forum: self._report(store.report(forum, self.config.feedback_min_words))[0])
+        def load(forum):
+            report = self._report(store.report(forum, self.config.feedback_min_words))[0]
+            report["sessions"] = self._sessions(forum) if forum.shared else None
+            return report
+
+        return self._run(load)
+
+    def _sessions(self, forum):
+        """Group health across the forums of the group set: per group, its members now and
+        who took part in which session; ``few_active`` when fewer than ``min_group_size``
+        of its members took part in this session or the one before it."""
+        sessions, groups, names = store.set_health(forum)
+        usernames = self.usernames({u for g in groups for u in g["members"]})
+        mine = next((s.number for s in sessions if s.pk == forum.pk), None)
+        recent = {mine, mine - 1} if mine else set()
+        rows = []
+        for group in groups:
+            took_part = group["took_part"]
+            active = {u for number in recent for u in took_part.get(number, ())} & set(group["members"])
+            rows.append({
+                "id": group["uid"],
+                "name": self._group_name(group["number"]),
+                "members": [{"name": names.get(u, ""), "username": usernames.get(u, "")} for u in group["members"]],
+                "took_part": {str(number): [names.get(u, "") for u in users] for number, users in took_part.items()},
+                "active": len(active),
+                "warnings": ["few_active"] if group["members"] and len(active) < self.config.min_group_size else [],
+            })
+        return {
+            "sessions": [
+                {"number": s.number, "title": self.gettext(s.title) if s.title else "", "current": s.pk == forum.pk}
+                for s in sessions
+            ],
+            "groups": rows,
+        }
 
     def _group_name(self, number):
         return self.group_template % {"number": number}
@@ -248,6 +281,13 @@ class StaffForum:
             if not isinstance(value, str) or not value:
                 raise Invalid(_("%(field)s must be text."), field=name)
         return self._run(lambda forum: store.move_learner(forum, learner_id, group_id, self.rules, self.now))
+
+    def merge(self, group_id, into_group_id):
+        """Merge group ``group_id`` into ``into_group_id`` (both of the forum's group set)."""
+        for name, value in (("group_id", group_id), ("into_group_id", into_group_id)):
+            if not isinstance(value, str) or not value:
+                raise Invalid(_("%(field)s must be text."), field=name)
+        return self._run(lambda forum: store.merge_groups(forum, group_id, into_group_id, self.rules, self.now))
 
     # -- export -----------------------------------------------------------------------------
 

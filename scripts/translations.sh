@@ -27,3 +27,5 @@ for lang in fi; do
   fi
   msgfmt --check --statistics -o "conf/locale/$lang/LC_MESSAGES/text.mo" "$po"
 done
+# The JavaScript strings per language, as cacheable files (static/js/i18n/, committed).
+"$PY" scripts/js_catalog.py

@@ -5,63 +5,14 @@ fresh sqlite database in a temporary var dir, so groups formed in one module nev
 into another. The fixture yields the base URL (``http://127.0.0.1:PORT``).
 """
 import os
-import socket
-import subprocess
 import sys
-import time
-from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parent.parent
-SETTINGS = "foorumi_xblock.workbench.settings"
+from foorumi_xblock.workbench import servers
+
+SETTINGS = servers.SETTINGS
 START_TIMEOUT = 60
-
-
-def _free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _log_tail(*paths, limit=8000):
-    text = []
-    for path in paths:
-        if Path(path).exists():
-            text.append(f"--- {path} ---\n" + Path(path).read_text(errors="replace")[-limit:])
-    return "\n".join(text)
-
-
-def _wait_until_up(proc, base_url, log_path, var_dir, http=True):
-    """Wait until ``GET /`` answers 200 (or, with ``http=False``, until the port accepts)."""
-    import requests
-
-    deadline = time.monotonic() + START_TIMEOUT
-    last = None
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"the workbench exited with {proc.returncode}\n" + _log_tail(log_path, Path(var_dir) / "workbench.log")
-            )
-        if not http:
-            try:
-                socket.create_connection(("127.0.0.1", int(base_url.rsplit(":", 1)[1])), timeout=1).close()
-                return
-            except OSError as error:
-                last = repr(error)
-                time.sleep(0.1)
-                continue
-        try:
-            response = requests.get(base_url + "/", timeout=10)
-            if response.status_code == 200:
-                return
-            last = f"GET / answered {response.status_code}"
-        except requests.RequestException as error:
-            last = repr(error)
-        time.sleep(0.3)
-    raise RuntimeError(
-        f"the workbench did not answer within {START_TIMEOUT}s ({last})\n" + _log_tail(log_path, Path(var_dir) / "workbench.log")
-    )
 
 
 @pytest.fixture(scope="module")
@@ -77,51 +28,21 @@ def untouched_workbench(tmp_path_factory):
 
 
 def _serve(tmp_path_factory, http):
+    """``runserver`` over a fresh sqlite database, started as ``foorumi_xblock/workbench/servers.py``
+    starts every test server (free loopback port, process group, logs on failure)."""
     var_dir = tmp_path_factory.mktemp("workbench-var")
-    env = dict(os.environ, DJANGO_SETTINGS_MODULE=SETTINGS, FOORUMI_VAR_DIR=str(var_dir), EXCLUDE_SAMPLE_XBLOCKS="yes")
-    env.pop("WORKBENCH_DATABASES", None)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), env.get("PYTHONPATH")) if p)
+    env = servers.workbench_env(None, var_dir)
 
-    migrate = subprocess.run(
-        [sys.executable, "-m", "django", "migrate", "--run-syncdb", "-v0"],
-        cwd=REPO, env=env, capture_output=True, text=True, timeout=180, check=False,
-    )
-    if migrate.returncode != 0:
-        pytest.fail(f"migrate failed ({migrate.returncode}):\n{migrate.stdout}\n{migrate.stderr}", pytrace=False)
+    def runserver(port):
+        return [sys.executable, "-m", "django", "runserver", f"{servers.LOOPBACK}:{port}", "--noreload"]
 
-    log_path = var_dir / "server.log"
-    proc = None
-    for attempt in range(3):
-        port = _free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        with open(log_path, "ab") as log:
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "django", "runserver", f"127.0.0.1:{port}", "--noreload"],
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
-        try:
-            _wait_until_up(proc, base_url, log_path, var_dir, http=http)
-            break
-        except RuntimeError as error:
-            _stop(proc)
-            if attempt == 2 or "already in use" not in str(error):
-                pytest.fail(str(error), pytrace=False)
     try:
-        yield base_url
-    finally:
-        _stop(proc)
-
-
-def _stop(proc):
-    """Stop the server we started (only that process)."""
-    if proc is None or proc.poll() is not None:
-        return
-    proc.terminate()
-    try:
-        proc.wait(timeout=10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait(timeout=10)
+        servers.migrate(env)
+        with servers.serving(runserver, env, var_dir, var_dir / "server.log", what="the workbench",
+                             seconds=START_TIMEOUT, http=http) as served:
+            yield served.url
+    except servers.ServerFailed as error:
+        pytest.fail(str(error), pytrace=False)
 
 
 def pytest_configure(config):

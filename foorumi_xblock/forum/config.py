@@ -20,6 +20,10 @@ IDENTITY_MODES = ("named", "pseudonymous")
 
 PROMPT_ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9_-]{0,39}")
 
+#: A group set id: empty (the forum's groups are its own) or a short id that forums of one
+#: course share to keep the same groups from session to session.
+GROUP_SET_PATTERN = re.compile(r"(?:[a-z0-9][a-z0-9_-]{0,39})?")
+
 LIMITS = {
     "display_name": {"min_length": 1, "max_length": 200},
     "intro": {"max_length": 5000},
@@ -29,6 +33,7 @@ LIMITS = {
     "comments_required": {"min": 0, "max": 29},
     "pool_timeout_hours": {"min": 1, "max": 720},
     "feedback_min_words": {"min": 0, "max": 500},
+    "group_set": {"max_length": 40},
     "weight": {"min": 0, "max": 100},
     "prompts": {
         "min_count": 1,
@@ -124,6 +129,8 @@ FIELD_NAMES = (
     "pool_timeout_hours",
     "feedback_min_words",
     "identity",
+    "group_set",
+    "newcomers_see_earlier",
     "scored",
     "weight",
 )
@@ -145,6 +152,8 @@ class ForumConfig:
     pool_timeout_hours: int = 24
     feedback_min_words: int = 5
     identity: str = "named"
+    group_set: str = ""
+    newcomers_see_earlier: bool = False
     scored: bool = False
     weight: float = 1.0
 
@@ -195,6 +204,14 @@ def validate(config: ForumConfig) -> list[Problem]:
                 {"choices": ", ".join(IDENTITY_MODES)},
             )
         )
+    if not isinstance(config.group_set, str) or not GROUP_SET_PATTERN.fullmatch(config.group_set):
+        problems.append(Problem(
+            "group_set",
+            _("The group set must be empty or 1 to %(max)s characters: lowercase letters a-z, digits, "
+              "'-' or '_', starting with a letter or digit."),
+            {"max": LIMITS["group_set"]["max_length"]},
+        ))
+    problems += _check_bool("newcomers_see_earlier", config.newcomers_see_earlier)
     problems += _check_bool("scored", config.scored)
     problems += _check_weight(config.weight)
     problems += _check_xml_safe(config)
@@ -243,6 +260,7 @@ _TEXT_MESSAGES = {
 _BOOL_MESSAGES = {
     "agreement_required": _("Whether the agreement is required must be true or false."),
     "scored": _("Whether the forum is scored must be true or false."),
+    "newcomers_see_earlier": _("Whether newcomers may read the group's earlier sessions must be true or false."),
 }
 _INT_MESSAGES = {
     "group_size": (

@@ -455,6 +455,31 @@ def move(roster: Roster, learner_id: str, group_id: str, rules: GroupRules,
     return Roster(groups=tuple(groups), pool=pool), [moved]
 
 
+def merge(roster: Roster, source_id: str, target_id: str,
+          rules: GroupRules) -> tuple[Roster, list[Change]]:
+    """Staff merge group ``source_id`` into ``target_id``: its members join the target (in
+    their order) and the source disappears.
+
+    Raises NotFound for an unknown group, Conflict for the same group twice or when the
+    merged group would have more than ``max_group_size`` members.
+    """
+    source, target = roster.group(source_id), roster.group(target_id)
+    for group_id, group in ((source_id, source), (target_id, target)):
+        if group is None:
+            raise NotFound(_("There is no group %(group_id)s."), group_id=group_id)
+    if source_id == target_id:
+        raise Conflict(_("A group cannot be merged with itself."))
+    size = len(source.members) + len(target.members)
+    if size > rules.max_group_size:
+        raise Conflict(_("Merged, the groups would have %(size)s members, more than %(max)s."),
+                       size=size, max=rules.max_group_size)
+    groups = tuple(
+        replace(group, members=group.members + source.members) if group.id == target_id else group
+        for group in roster.groups if group.id != source_id
+    )
+    return replace(roster, groups=groups), [Merged(source_id, target_id, source.members)]
+
+
 def rebalance(roster: Roster, rules: GroupRules,
               new_id: NewId | None = None) -> tuple[Roster, list[Change]]:
     """Dissolve groups that shrank below ``min_group_size`` into other groups, never

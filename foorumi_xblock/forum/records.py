@@ -6,6 +6,7 @@ Invalid; optional keys may be missing. Text is stored as typed (never escaped, n
 truncated); it is escaped when shown.
 """
 
+import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -31,6 +32,12 @@ INVISIBLE = re.compile(
     "\u2060-\u206f\u2800\u3164\ufe00-\ufe0f\ufeff\uffa0\ufff0-\ufff8\U0001bca0-\U0001bca3"
     "\U0001d173-\U0001d17a\U000e0000-\U000e0fff]"
 )
+
+
+def handle_of(forum_key: str, learner_id: str) -> str:
+    """A learner's forum-local handle: what other learners see as their id (a hash of the
+    forum's usage key and the anonymous user id, so it tells nothing across forums)."""
+    return "m" + hashlib.sha256(f"{forum_key}:{learner_id}".encode()).hexdigest()[:15]
 
 
 def is_blank(text: str) -> bool:

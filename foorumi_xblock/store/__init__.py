@@ -18,19 +18,21 @@ Functions take and return plain values and the domain's records (``forum/records
 learners are keyed by their anonymous user id, and shown to each other by a forum-local
 ``handle``.
 """
-from .core import (ATTEMPTS, LAST_SEEN_EVERY, ForumRef, GroupView, Person, Pool, accept_agreement, enter,
-                   lock_forum, oldest_waiter, open_forum, transaction)
+from .core import (ATTEMPTS, LAST_SEEN_EVERY, Described, ForumRef, GroupView, Person, Pool, accept_agreement, enter,
+                   lock_roster, oldest_waiter, open_forum, transaction)
 from .reports import moderate, reflection_texts, report, retire_user, staff_group
-from .roster import _change_roster, apply_pool_timeout, form_groups_now, move_learner, submit
+from .roster import _change_roster, apply_pool_timeout, form_groups_now, merge_groups, move_learner, submit
+from .sessions import Continuity, Session, continuity, earlier_session, set_health, set_sessions
 from .threads import (COMMENTS_PER_THREAD, add_comment, comments_given, earlier_comment, edit_comment,
                       edit_reflection, flag, group_version, group_view, my_flags, my_reflection, older_comments,
                       pool_view, set_helpful, submitted_count)
 
 __all__ = [
-    "ATTEMPTS", "COMMENTS_PER_THREAD", "LAST_SEEN_EVERY", "ForumRef", "GroupView", "Person", "Pool",
-    "_change_roster", "accept_agreement", "add_comment", "apply_pool_timeout", "comments_given", "earlier_comment",
-    "edit_comment", "edit_reflection", "enter", "flag", "form_groups_now", "group_version", "group_view",
-    "lock_forum", "moderate", "move_learner", "my_flags", "my_reflection", "older_comments", "oldest_waiter",
-    "open_forum", "pool_view", "reflection_texts", "report", "retire_user", "set_helpful", "staff_group",
-    "submit", "submitted_count", "transaction",
+    "accept_agreement", "add_comment", "apply_pool_timeout", "ATTEMPTS", "_change_roster", "comments_given",
+    "COMMENTS_PER_THREAD", "Continuity", "continuity", "Described", "earlier_comment", "earlier_session",
+    "edit_comment", "edit_reflection", "enter", "flag", "form_groups_now", "ForumRef", "group_version",
+    "group_view", "GroupView", "LAST_SEEN_EVERY", "lock_roster", "merge_groups", "moderate", "move_learner",
+    "my_flags", "my_reflection", "older_comments", "oldest_waiter", "open_forum", "Person", "Pool",
+    "pool_view", "reflection_texts", "report", "retire_user", "Session", "set_health", "set_helpful",
+    "set_sessions", "staff_group", "submit", "submitted_count", "transaction",
 ]

@@ -26,11 +26,13 @@ ATTEMPTS = 4
 
 @dataclass(frozen=True)
 class ForumRef:
-    """A forum's row ids: ``pk`` of the forum, ``group_set`` of its group set."""
+    """A forum's row ids: ``pk`` of the forum, ``group_set`` of its group set; ``shared``
+    when the set is a course's ``group_set`` (other forums may share its groups)."""
 
     pk: int
     group_set: int
     usage_key: str
+    shared: bool = False
 
 
 @dataclass(frozen=True)
@@ -99,34 +101,85 @@ def transaction(fn):
     raise AssertionError("unreachable")  # pragma: no cover
 
 
-def lock_forum(forum):
-    """Lock the forum row until the transaction ends; must be the transaction's first lock."""
-    _Forum.objects.select_for_update().only("pk").get(pk=forum.pk)
+def lock_roster(forum):
+    """Lock the forum's group set row until the transaction ends: every decision about who
+    is in which group of the set (in any of its forums) is taken under it. A forum with no
+    ``group_set`` has a set of its own, so this is then a lock on that forum's roster. Must
+    be the transaction's first lock (``docs/storage.md``)."""
+    _GroupSet.objects.select_for_update().only("pk").get(pk=forum.group_set)
 
 
-#: Forum rows already committed, by (database, usage key): they never change or go away,
-#: so a learner's poll need not look its forum up again.
+#: Forum rows already committed and in step with the block, by (database, usage key, set
+#: id, what the block says of itself): a learner's poll need not look its forum up again.
 _KNOWN_FORUMS = {}
 
 
-def open_forum(usage_key, course_key, now):
-    """The forum of a block, created on first use (race-safe); returns a ``ForumRef``."""
+def own_set_id(usage_key):
+    """The set id of a forum's own group set (a forum with an empty ``group_set``)."""
+    return "@" + hashlib.sha256(str(usage_key).encode()).hexdigest()[:40]
+
+
+@dataclass(frozen=True)
+class Described:
+    """What a forum shows of itself to later forums of its set as an earlier session."""
+
+    title: str = ""
+    prompts: tuple = ()  # ((id, text), ...)
+    pseudonymous: bool = False
+
+    def fields(self):
+        return {
+            "title": self.title[:255], "pseudonymous": self.pseudonymous,
+            "prompts": [{"id": i, "text": t} for i, t in self.prompts],
+        }
+
+
+def _shared(set_id):
+    return not set_id.startswith("@")
+
+
+def open_forum(usage_key, course_key, now, set_id="", described=None):
+    """The forum of a block, created on first use (race-safe); returns a ``ForumRef``.
+
+    ``set_id`` is the block's ``group_set`` (empty: the forum's own set). When it changed
+    (allowed only before anyone submitted: the block refuses it later) the forum joins the
+    new set. ``described`` (a ``Described``) is written to the row when it differs.
+    """
     usage_key, course_key = str(usage_key), str(course_key)
-    cache_key = (_db_connection.settings_dict.get("NAME"), usage_key)
+    set_id = set_id or own_set_id(usage_key)
+    cache_key = (_db_connection.settings_dict.get("NAME"), usage_key, set_id, described)
     known = _KNOWN_FORUMS.get(cache_key)
     if known is not None:
         return known
-    row = _Forum.objects.filter(usage_key=usage_key).values("pk", "group_set_id").first()
-    if row is not None:  # committed by an earlier request: safe to remember
-        ref = _KNOWN_FORUMS[cache_key] = ForumRef(pk=row["pk"], group_set=row["group_set_id"], usage_key=usage_key)
-        return ref
-    with _db_transaction.atomic():
-        own_set = "@" + hashlib.sha256(usage_key.encode()).hexdigest()[:40]  # a forum's own group set
-        group_set, _created = _GroupSet.objects.get_or_create(course_key=course_key, set_id=own_set)
-        forum, _created = _Forum.objects.get_or_create(
-            usage_key=usage_key, defaults={"course_key": course_key, "group_set": group_set, "created_at": now},
-        )
-    return ForumRef(pk=forum.pk, group_set=forum.group_set_id, usage_key=usage_key)
+    row = (
+        _Forum.objects.filter(usage_key=usage_key)
+        .values("pk", "group_set_id", "group_set__set_id", "title", "prompts", "pseudonymous").first()
+    )
+    if row is None:
+        with _db_transaction.atomic():
+            group_set, _created = _GroupSet.objects.get_or_create(course_key=course_key, set_id=set_id)
+            forum, _created = _Forum.objects.get_or_create(
+                usage_key=usage_key, defaults={
+                    "course_key": course_key, "group_set": group_set, "created_at": now,
+                    **(described.fields() if described else {}),
+                },
+            )
+        # Not remembered: the row may belong to a transaction that has not committed yet.
+        return ForumRef(pk=forum.pk, group_set=forum.group_set_id, usage_key=usage_key, shared=_shared(set_id))
+    changes = {}
+    if row["group_set__set_id"] != set_id:
+        group_set, _created = _GroupSet.objects.get_or_create(course_key=course_key, set_id=set_id)
+        changes["group_set_id"] = group_set.pk
+    if described is not None:
+        changes.update({k: v for k, v in described.fields().items() if row[k] != v})
+    if changes:
+        _Forum.objects.filter(pk=row["pk"]).update(**changes)
+    ref = ForumRef(
+        pk=row["pk"], group_set=changes.get("group_set_id", row["group_set_id"]), usage_key=usage_key,
+        shared=_shared(set_id),
+    )
+    _KNOWN_FORUMS[cache_key] = ref
+    return ref
 
 
 def _person(row):
@@ -179,6 +232,12 @@ def _bump(group_pks, now):
 
 
 def _group_pk_of(forum, user_id):
+    """The group the learner takes part in in this forum (None before they are placed)."""
+    return _Participant.objects.filter(forum_id=forum.pk, user_id=user_id).values_list("group_id", flat=True).first()
+
+
+def _set_group_pk_of(forum, user_id):
+    """The learner's group in the forum's set now (from any forum of the set), or None."""
     return _Membership.objects.filter(group_set_id=forum.group_set, user_id=user_id).values_list("group_id", flat=True).first()
 
 

@@ -55,13 +55,16 @@ def report(forum, min_words=0):
     (item uid -> list of (reason, at)), ``texts`` (flagged item uid -> (kind, author, text))
     and the latest ``decisions``.
     """
-    people, last_seen = {}, {}
+    people, last_seen, here = {}, {}, {}
     rows = _Participant.objects.filter(forum_id=forum.pk).order_by("id").values_list(
         "user_id", "handle", "display_name", "accepted_at", "submitted_at", "waiting_since", "last_seen", "is_staff",
+        "group_id",
     )
-    for user_id, handle, name, accepted_at, submitted_at, waiting_since, seen, is_staff in rows:
+    for user_id, handle, name, accepted_at, submitted_at, waiting_since, seen, is_staff, group_id in rows:
         if is_staff and submitted_at is None:
             continue  # staff who only looked at the learner view are no learners
+        if group_id is not None:
+            here[user_id] = group_id
         people[user_id] = Person(user_id=user_id, handle=handle, name=name, accepted_at=accepted_at,
                                  submitted_at=submitted_at, waiting_since=waiting_since)
         last_seen[user_id] = seen
@@ -70,10 +73,14 @@ def report(forum, min_words=0):
         .values("pk", "uid", "number", "size", "last_activity", "version")
     )
     by_pk = {g["pk"]: g["uid"] for g in groups}
+    # The group each learner takes part in here; one who has not yet (a member of the set
+    # who has not written in this forum) by their group in the set.
     membership = {
         user_id: by_pk[group_id]
         for user_id, group_id in _Membership.objects.filter(group_set_id=forum.group_set).values_list("user_id", "group_id")
+        if user_id in people
     }
+    membership.update({user_id: by_pk[group_id] for user_id, group_id in here.items() if group_id in by_pk})
     reflections = {
         author: (uid, hidden)
         for author, uid, hidden in _Reflection.objects.filter(forum_id=forum.pk).values_list("author", "uid", "hidden")

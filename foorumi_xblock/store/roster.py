@@ -1,4 +1,11 @@
-"""Who is in which group: every change goes through ``_change_roster`` under the forum lock."""
+"""Who is in which group: every change goes through ``_change_roster`` under the roster lock.
+
+Groups belong to the forum's group set, which several forums of a course may share
+(``group_set``): a learner's membership in the set is their group in every later forum of
+it. ``Participant.group`` records the group a learner takes part in in one forum; it is set
+when they are placed there and follows moves and merges made in that forum only, so an
+earlier session keeps the group it had.
+"""
 from django.db.models import Max
 
 from ..forum import groups as _groups
@@ -7,14 +14,15 @@ from ..models import Membership as _Membership
 from ..models import Participant as _Participant
 from ..models import PeerGroup as _PeerGroup
 from ..models import Reflection as _Reflection
-from .core import _bump, _group_pk_of, _reflection, lock_forum, oldest_waiter
+from .core import _bump, _reflection, _set_group_pk_of, lock_roster, oldest_waiter
 from .threads import my_reflection
 
 
 def _group_rows(forum, below):
-    """The set's groups with fewer than ``below`` members, with their member ids."""
+    """The set's groups with fewer than ``below`` members (none: a group emptied by moves
+    is kept only for the sessions it took part in), with their member ids."""
     rows = list(
-        _PeerGroup.objects.filter(group_set_id=forum.group_set, size__lt=below)
+        _PeerGroup.objects.filter(group_set_id=forum.group_set, size__lt=below, size__gt=0)
         .order_by("id")
         .values("pk", "uid", "created_at")
     )
@@ -35,7 +43,7 @@ def _change_roster(forum, fn, below, now):
     set), pool entries set or cleared, and the version of every group that changed bumped.
     ``now`` is the time of the request. Returns the changes.
     """
-    lock_forum(forum)
+    lock_roster(forum)
     rows, members = _group_rows(forum, below)
     pool = tuple(
         _groups.Waiter(user_id, since)
@@ -68,12 +76,16 @@ def _change_roster(forum, fn, below, now):
                 _Membership(group_set_id=forum.group_set, user_id=m, group_id=pks[group.id], joined_at=now)
                 for m in added
             ])
+            # In this forum their threads are now the group's (earlier forums keep theirs).
+            _Participant.objects.filter(forum_id=forum.pk, user_id__in=added).update(group_id=pks[group.id])
         if set(group.members) != before_members.get(group.id):
             touched.add(pks[group.id])
             _PeerGroup.objects.filter(pk=pks[group.id]).update(size=len(group.members))
     gone = [pks[uid] for uid in {g.id for g in roster.groups} - {g.id for g in after.groups}]
-    if gone:  # emptied by a move: the domain dropped it
-        _PeerGroup.objects.filter(pk__in=gone, memberships__isnull=True).delete()
+    if gone:  # emptied by a move or a merge: the domain dropped it
+        _PeerGroup.objects.filter(pk__in=gone).update(size=0)
+        # Deleted unless an earlier session of the set took place in it.
+        _PeerGroup.objects.filter(pk__in=gone, memberships__isnull=True, participants__isnull=True).delete()
     waiting_before = {w.learner_id for w in roster.pool}
     waiting_after = {w.learner_id for w in after.pool}
     if waiting_before - waiting_after:
@@ -91,7 +103,7 @@ def apply_pool_timeout(forum, rules, now, new_id):
     """Group the pool when anyone has waited ``pool_timeout_hours``; the changes made.
 
     Checked without a lock first (one indexed query), so a forum with nobody overdue pays
-    nothing more; under the forum lock the pool is read again before deciding.
+    nothing more; under the roster lock the pool is read again before deciding.
     """
     since = oldest_waiter(forum)
     if since is None or now - since < rules.pool_timeout_seconds:
@@ -109,9 +121,9 @@ def submit(forum, person, answers, request_id, now, rules, new_id):
 
     Returns ``(reflection, created, changes)``. A retry of the same ``request_id`` returns
     the first reflection with ``created`` False and changes nothing; a submit with another
-    ``request_id`` when one exists raises Conflict. Runs under the forum lock.
+    ``request_id`` when one exists raises Conflict. Runs under the roster lock.
     """
-    lock_forum(forum)
+    lock_roster(forum)
     existing = my_reflection(forum, person)
     if existing is not None:
         if existing.request_id == request_id:
@@ -122,8 +134,9 @@ def submit(forum, person, answers, request_id, now, rules, new_id):
         submitted_at=now,
     )
     _Participant.objects.filter(forum_id=forum.pk, user_id=person.user_id).update(submitted_at=now)
-    member = _group_pk_of(forum, person.user_id)
+    member = _set_group_pk_of(forum, person.user_id)
     if member is not None:  # already in a group of the set: no pool, no wait
+        _Participant.objects.filter(forum_id=forum.pk, user_id=person.user_id).update(group_id=member)
         _bump({member}, now)
         return _reflection(row, person.handle), True, []
     changes = _change_roster(
@@ -147,4 +160,16 @@ def move_learner(forum, handle, group_uid, rules, now, override=False):
         raise NotFound(_("There is no such learner in this forum."))
     return _change_roster(
         forum, lambda roster: _groups.move(roster, user_id, group_uid, rules, override), _EVERY_GROUP, now,
+    )
+
+
+def merge_groups(forum, source_uid, target_uid, rules, now):
+    """Staff merge two groups of the set: every member of ``source`` joins ``target``, in
+    this forum and in later forums of the set (earlier sessions keep their groups).
+
+    Raises NotFound for a group not in the set, Conflict where the rules refuse (the same
+    group twice, or more members than ``max_group_size``).
+    """
+    return _change_roster(
+        forum, lambda roster: _groups.merge(roster, source_uid, target_uid, rules), _EVERY_GROUP, now,
     )

@@ -8,12 +8,17 @@
  *   render    foorumi_render.js    keyed rendering, focus keeping, small controls, announcements
  *   sync      foorumi_sync.js      the controller: state, actions, polling, drafts, older comments
  *   stages    foorumi_stages.js    progress, ground rules, reflection, waiting for a group
- *   comments  foorumi_comments.js  a thread's comments, the comment box, flagging
+ *   links     foorumi_links.js     http(s) addresses in learner text as links (Node-testable)
+ *   compose   foorumi_compose.js   the comment and reply boxes behind their buttons
+ *   comments  foorumi_comments.js  a thread's comments and replies, long text folded, flagging
  *   group     foorumi_group.js     the group: members, suggestions, threads
+ *   sessions  foorumi_sessions.js  groups that last: "Your group meets again", earlier sessions read-only
  *
  * The block passes ``init`` as ``{json: "<escaped JSON>"}`` of
- *   {state, i18n: {english: translated | [singular, plural]}, lang, poll_seconds,
+ *   {state, i18n: {english: translated | [singular, plural]}, catalog, lang, poll_seconds,
  *    limits: {answer_chars, comment_chars, reason_chars}}
+ * where ``i18n`` holds only what differs from the strings' file of the page's language
+ * (static/js/i18n/, loaded after foorumi_core.js), whose locale ``catalog`` names.
  * and every handler answers with the full learner state (README "Handler API").
  * Learner text is only ever inserted with textContent / text nodes.
  */
@@ -22,7 +27,7 @@ function FoorumiXBlock(runtime, element, init) {
     "use strict";
 
     var F = window.Foorumi || {};
-    var missing = ["core", "words", "render", "sync", "stages", "comments", "group"].filter(function (name) {
+    var missing = ["core", "words", "links", "render", "sync", "stages", "compose", "comments", "group", "sessions"].filter(function (name) {
         return !F[name];
     });
     if (missing.length) {
@@ -34,7 +39,7 @@ function FoorumiXBlock(runtime, element, init) {
     init = core.readInit(init);
 
     FoorumiXBlock.instances = (FoorumiXBlock.instances || 0) + 1;
-    var kit = core.kit(runtime, element, init.i18n, "foorumi" + FoorumiXBlock.instances);
+    var kit = core.kit(runtime, element, init.i18n, "foorumi" + FoorumiXBlock.instances, init.catalog);
     var limits = init.limits || {};
 
     var root = element.querySelector(".foorumi-app");
@@ -70,7 +75,8 @@ function FoorumiXBlock(runtime, element, init) {
         announce: view.announce
     });
     var stages = F.stages(view, app, F.words);
-    var group = F.group(view, app, stages, F.comments(view, app));
+    app.sessions = F.sessions(view, app, kit.post);  // the group stage's continuity parts (foorumi_group.js)
+    var group = F.group(view, app, stages, F.comments(view, app, F.links, F.compose(view, app, F.words)));
 
     function render() {
         var items = stages.items();

@@ -38,20 +38,30 @@
     }
 
     /**
-     * ``t`` and ``ngettext`` over ``table`` (ui_strings.js_translations): ``{english:
-     * translated}``, and ``{singular: [singular, plural]}`` for plurals, chosen with the rule
-     * of English and Finnish (n != 1). Without an entry, the English.
+     * ``t`` and ``ngettext``: ``{english: translated}``, and ``{singular: [singular, plural]}``
+     * for plurals, chosen with the rule of English and Finnish (n != 1). An entry is looked up
+     * in ``table`` (init.i18n: what the server's translator says otherwise than the file, see
+     * ui_strings.js_i18n), then in the language's catalog file, ``window.Foorumi.catalog[locale]``
+     * (static/js/i18n/, loaded before the view's entry; ``locale`` is init.catalog); without
+     * an entry, the English.
      */
-    function translator(table) {
+    function translator(table, locale) {
         table = table || {};
+        function lookup(key) {
+            if (has(table, key)) {
+                return table[key];
+            }
+            var file = locale && has(Foorumi.catalog, locale) ? Foorumi.catalog[locale] : null;
+            return has(file, key) ? file[key] : null;
+        }
         return {
             t: function (english) {
-                var value = has(table, english) ? table[english] : null;
+                var value = lookup(english);
                 return typeof value === "string" && value ? value : english;
             },
             ngettext: function (singular, plural, n) {
                 var other = Number(n) !== 1;
-                var value = has(table, singular) ? table[singular] : null;
+                var value = lookup(singular);
                 if (Array.isArray(value) && value.length === 2 && value[0] && value[1]) {
                     return String(value[other ? 1 : 0]);
                 }
@@ -198,12 +208,13 @@
     }
 
     /**
-     * One view instance's toolbox: the helpers above with ``t``/``ngettext`` over ``table``;
+     * One view instance's toolbox: the helpers above with ``t``/``ngettext`` over ``table``
+     * and the catalog of ``locale`` (``translator``);
      * ``post(handler, ...)`` to this block's handlers; ``idOf(kind, serverId)``, a stable
      * element id under ``prefix``; ``byId(id)``, inside the block only.
      */
-    function kit(runtime, element, table, prefix) {
-        var tr = translator(table);
+    function kit(runtime, element, table, prefix, locale) {
+        var tr = translator(table, locale);
         return {
             t: tr.t,
             ngettext: tr.ngettext,

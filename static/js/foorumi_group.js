@@ -2,7 +2,8 @@
  * Foorumi's learner page, the group: ``window.Foorumi.group(view, app, stages, comments)``
  * gives the group stage's parts: the group and its members, the reflections that need
  * feedback most, and one thread per reflection (the reflection, editing one's own, flagging
- * another's; its comments come from foorumi_comments.js).
+ * another's; its comments come from foorumi_comments.js). A long reflection folds behind
+ * "Show all" (``comments.longText``); Escape closes the edit form.
  *
  * Each builder gets the data its part shows, nothing else of the state. Learner text is
  * only ever inserted with textContent.
@@ -29,6 +30,8 @@
         function items() {
             var state = app.state;
             var parts = [{key: "group-head", data: {group: state.group, identity: state.identity}, build: buildGroupHead}];
+            parts = parts.concat(app.sessions ? app.sessions.items(state) : []);  // groups that last (foorumi_sessions.js)
+            parts = parts.concat(stages.groupItems(state));  // the ground rules, the "done" panel
             var suggested = suggestedThreads(state);
             if (suggested.length) {
                 parts.push({key: "suggest", build: buildSuggest, data: suggested.map(function (th) {
@@ -132,6 +135,7 @@
                     th: {id: th.id, author: th.author, answers: th.answers, hidden: th.hidden, edited: th.edited,
                         created_at: th.created_at},
                     isNew: !!ui.isNew[th.id],
+                    expanded: !!ui.expanded["r:" + th.id],
                     prompts: state.prompts,
                     edit: mine ? {open: !!ui.editReflection, busy: !!ui.busy[editKey], err: app.errorOf(editKey)} : null,
                     flag: comments.flagData(th.id, th.flagged)
@@ -174,10 +178,15 @@
                 wrap.appendChild(buildEditReflection(data.prompts, data.edit));
                 return wrap;
             }
+            var text = null;
             if (!th.hidden || mine) {
-                wrap.appendChild(view.answersBlock(data.prompts, th.answers, "h6"));
+                var sections = data.prompts.filter(function (p) { return view.has(th.answers, p.id); }).map(function (p) {
+                    return {heading: p.text, text: String(th.answers[p.id] || "")};
+                });
+                text = comments.longText("r:" + th.id, sections, "h6", idOf("th", th.id));
+                wrap.appendChild(text);
             }
-            var actions = h("div", {"class": "foorumi-actions foorumi-actions-small"});
+            var actions = h("div", {"class": "foorumi-actions foorumi-actions-small"}, text && text.foorumiToggle);
             var forms = h("div");
             if (mine && !th.hidden) {
                 actions.appendChild(button(P + "-edit-reflection", t("Edit reflection"), startEditReflection));
@@ -209,8 +218,15 @@
             app.render();
         }
 
+        function closeEditReflection() {
+            ui.editReflection = null;
+            delete ui.err["edit-reflection"];
+            ui.focusAfter = P + "-edit-reflection";
+            app.render();
+        }
+
         function buildEditReflection(prompts, edit) {
-            var form = h("fieldset", {"class": "foorumi-editform"});
+            var form = comments.closeOnEscape(h("fieldset", {"class": "foorumi-editform"}), closeEditReflection);
             form.appendChild(h("legend", {text: t("Edit your reflection")}));
             prompts.forEach(function (p) {
                 form.appendChild(stages.answerField(idOf("edit", p.id), p, function (prompt, ta) {
@@ -228,12 +244,7 @@
                         }
                     }
                 }),
-                button(P + "-edit-cancel", t("Cancel"), function () {
-                    ui.editReflection = null;
-                    delete ui.err["edit-reflection"];
-                    ui.focusAfter = P + "-edit-reflection";
-                    app.render();
-                })
+                button(P + "-edit-cancel", t("Cancel"), closeEditReflection)
             ]));
             form.appendChild(view.errorBox("edit-reflection", edit.err, P + "-edit-err"));
             return form;

@@ -8,6 +8,7 @@
  *   staffModeration  foorumi_staff_moderation.js  the flag queue and the decision log
  *   staffGroups      foorumi_staff_groups.js      the pool, group health, the group reader
  *   staffLearners    foorumi_staff_learners.js    the learner table and moves
+ *   staffSessions    foorumi_staff_sessions.js    groups across the sessions of a group set, merging
  *
  * How it joins the page. Runtimes call one init function per fragment. For course staff the
  * block's fragment carries the learner view's files (foorumi.js and its parts) and these,
@@ -18,8 +19,10 @@
  * nothing of staff, and a learner's fragment holds neither these files nor the report nor
  * their strings.
  *
- * ``init`` is ``{json: "<escaped JSON>"}`` of the learner view's init (state, i18n, lang,
- * poll_seconds, limits) plus ``staff: {report, i18n, limits: {reason_chars}}``.
+ * ``init`` is ``{json: "<escaped JSON>"}`` of the learner view's init (state, i18n, catalog,
+ * lang, poll_seconds, limits) plus ``staff: {report, i18n, limits: {reason_chars}}``; the
+ * console's strings file (static/js/i18n/foorumi_i18n_staff_<locale>.js) adds its entries to
+ * the same catalog as the learner view's.
  */
 /* exported FoorumiStaff */
 /* global FoorumiXBlock */
@@ -27,7 +30,7 @@ function FoorumiStaff(runtime, element, init) {
     "use strict";
 
     var F = window.Foorumi || {};
-    var missing = ["core", "staffConsole", "staffModeration", "staffGroups", "staffLearners"].filter(function (name) {
+    var missing = ["core", "staffConsole", "staffModeration", "staffGroups", "staffLearners", "staffSessions"].filter(function (name) {
         return !F[name];
     });
     if (missing.length) {
@@ -59,12 +62,13 @@ function FoorumiStaff(runtime, element, init) {
         Object.keys(table || {}).forEach(function (key) { i18n[key] = table[key]; });
     });
     FoorumiStaff.instances = (FoorumiStaff.instances || 0) + 1;
-    var kit = core.kit(runtime, element, i18n, "foorumistaff" + FoorumiStaff.instances);
+    var kit = core.kit(runtime, element, i18n, "foorumistaff" + FoorumiStaff.instances, init.catalog);
     var t = kit.t;
 
     var groups = null;
     var moderation = null;
     var learners = null;
+    var sessions = null;
     var c = F.staffConsole(kit, {
         report: staff.report,
         lang: String(init.lang || document.documentElement.lang || "en"),
@@ -81,6 +85,7 @@ function FoorumiStaff(runtime, element, init) {
                 moderation.flags(report.flags || [], groupList),
                 groups.pool(report.pool || [], report.pool_warnings || [], report.settings || {}),
                 groups.health(groupList, report.settings || {}),
+                report.sessions ? sessions.section(report.sessions, report.settings || {}) : null,
                 learners.section(report.learners || [], groupList),
                 moderation.log(report.decisions || [], report.flags || [])
             ];
@@ -90,6 +95,7 @@ function FoorumiStaff(runtime, element, init) {
     moderation = F.staffModeration(c);
     groups = F.staffGroups(c);
     learners = F.staffLearners(c);
+    sessions = F.staffSessions(c);
     c.start();
 
     // The learner half: foorumi.js comes in the same fragment, loaded before this init runs.

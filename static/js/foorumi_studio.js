@@ -14,7 +14,7 @@
  *             prompts: [{id, text, min_words, max_words}], group_size, min_group_size,
  *             max_group_size, comments_required, pool_timeout_hours, identity, scored,
  *             weight},
- *    limits: forum/config.py LIMITS, i18n: {english: translated | [singular, plural]},
+ *    limits: forum/config.py LIMITS, i18n: {english: translated | [singular, plural]}, catalog,
  *    problems: [{field, index, subfield, message}], live: {submitted}}
  *
  * Save POSTs ``{"values": {...}}`` to the ``studio_submit`` handler; the server is the
@@ -39,7 +39,7 @@ function FoorumiStudio(runtime, element, init) {
 
     FoorumiStudio.instances = (FoorumiStudio.instances || 0) + 1;
     var kit = core.kit(runtime, element, init.i18n,
-        "foorumi-studio" + FoorumiStudio.instances + "-" + Math.random().toString(36).slice(2, 7));
+        "foorumi-studio" + FoorumiStudio.instances + "-" + Math.random().toString(36).slice(2, 7), init.catalog);
     var t = kit.t;
 
     var root = element.querySelector(".foorumi-studio") || element;

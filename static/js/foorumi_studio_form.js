@@ -48,7 +48,7 @@
                         "Learners answer each prompt in a text box of its own. From %(min)s to %(max)s prompts.", MAX_PROMPTS),
                     {min: promptLimits.min_count || 1, max: MAX_PROMPTS})],
                     ["id", t("The id names the prompt's answers: lowercase letters a-z, digits, '-' and '_'. Do not change it once learners have started writing.")],
-                    ["words", t("Learners see their word count as they type; a minimum of 0 means none.")]
+                    ["words", t("Learners see their word count as they type. A minimum of 0 sets no word minimum, but an answer is still required.")]
                 ],
                 words: {
                     legend: t("Prompt %(number)s"), added: t("Prompt %(number)s added."), removed: t("Prompt %(number)s removed."),
@@ -125,7 +125,13 @@
                     field("feedback_min_words", t("Words a comment needs to count"),
                         t("A comment on a peer's reflection counts toward the comments required only with at least this many words (0: any comment counts)."),
                         numberInput(v.feedback_min_words, limits.feedback_min_words))
-                ])
+                ]),
+                field("group_set", t("Group set"),
+                    t("Forums of this course with the same group set keep the same small groups from session to session: a learner grouped in an earlier forum of the set goes straight to their group. Leave empty for groups of this forum's own. Lowercase letters, digits, - and _; it cannot be changed once learners have submitted."),
+                    textInput(v.group_set, {maxlength: String(limits.group_set.max_length), spellcheck: "false", autocomplete: "off"})),
+                checkboxField("newcomers_see_earlier", t("Newcomers may read earlier sessions"),
+                    t("Whether a learner new to a group may read what the group wrote in its earlier sessions. Off by default: the ground rules promised confidentiality to the group as it was."),
+                    v.newcomers_see_earlier)
             ]);
 
             var grading = section(t("Grading"), [
@@ -175,6 +181,8 @@
                 pool_timeout_hours: numberValue(controls.pool_timeout_hours.value),
                 feedback_min_words: numberValue(controls.feedback_min_words.value),
                 identity: controls.identity.value,
+                group_set: controls.group_set.value.trim(),
+                newcomers_see_earlier: controls.newcomers_see_earlier.checked,
                 scored: controls.scored.checked,
                 weight: numberValue(controls.weight.value)
             };

@@ -127,10 +127,21 @@ class Forum:
         """The threads of the others' reflections (in the page's order)."""
         return self.app.locator("article.foorumi-thread:not(.is-mine)")
 
+    def comment_button(self, thread):
+        """The thread's "Comment" button (the comment box opens behind it)."""
+        return thread.locator(".foorumi-compose button")
+
     def comment_box(self, thread):
-        return thread.locator(".foorumi-commentbox textarea")
+        """The thread's comment box, opened by its "Comment" button first when it is closed."""
+        box = thread.locator(".foorumi-commentbox textarea")
+        if not box.count():
+            self.comment_button(thread).click()
+            expect(box).to_be_focused(timeout=ACTION_WAIT_MS)
+        return box
 
     def post_button(self, thread):
+        """The comment box's "Post comment" button (the box opened first when it is closed)."""
+        self.comment_box(thread)
         return thread.locator(".foorumi-commentbox button.foorumi-btn-primary")
 
     def comments(self, thread):
@@ -164,3 +175,12 @@ class Forum:
             "() => { const el = document.activeElement; return el ? "
             "`${el.tagName}#${el.id}.${el.className} ${(el.textContent || '').slice(0, 60)}` : null; }"
         )
+
+
+def expect_no_axe_violations(page, context):
+    """Axe-core (bundled by ``axe-playwright-python``) finds no violations in ``context``
+    (axe's ``{"include": [[selector], ...]}``) of ``page``; the report says which otherwise."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page, context=context)
+    assert results.violations_count == 0, results.generate_report()

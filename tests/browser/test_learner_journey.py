@@ -71,7 +71,9 @@ def test_three_learners_from_agreement_to_feedback(workbench, learner_page):
     expect(anna.stage_heading).to_have_text("Waiting for your group")
     expect(anna.pool).to_contain_text(
         "You are the 1st of 3 people needed to start a group. The page updates by itself.")
-    expect(anna.pool).to_contain_text("within 24 hours you will be placed in a group")
+    # Anna is alone so far: she is told so, and what the deadline does (issue 10, honest waiting).
+    expect(anna.pool).to_contain_text("Nobody else has submitted a reflection yet, so for now you are alone in this forum.")
+    expect(anna.pool).to_contain_text(re.compile(r"If no group has formed by .+ tomorrow, the next person who submits"))
     expect(anna.pool).to_contain_text(origin)
     expect(anna.live).to_contain_text("Your reflection has been submitted.", timeout=ACTION_WAIT_MS)
     expect(anna.progress).to_contain_text("0 of 2 comments given")

@@ -13,15 +13,28 @@ h6 below the title) are checked.
 Also here: the console's sources follow the learner view's rules (tests/runtime/test_ui_strings.py),
 and only a staff page carries the console's scripts and data (HTTP).
 """
+import html
 import re
 import uuid
 from pathlib import Path
 
 import pytest
+import requests
 from playwright.sync_api import expect
 
-from foorumi_xblock.ui_strings import JS_PLURALS, JS_STRINGS, STAFF_JS_PLURALS, STAFF_JS_STRINGS
-from tests.browser.pages import ACTION_WAIT_MS, EN, FI, POLL_WAIT_MS, PSEUDO, Forum, display_name, learner_id, words
+from foorumi_xblock.ui_strings import JS_PLURALS, JS_STRINGS, STAFF_JS_PLURALS, STAFF_JS_STRINGS, read_js_catalog
+from tests.browser.pages import (
+    ACTION_WAIT_MS,
+    EN,
+    FI,
+    POLL_WAIT_MS,
+    PSEUDO,
+    Forum,
+    display_name,
+    expect_no_axe_violations,
+    learner_id,
+    words,
+)
 from tests.runtime.test_ui_strings import (
     N_CALL,
     N_LITERAL,
@@ -116,10 +129,7 @@ class Console:
         return self.section("learners").locator("tbody tr", has=header)
 
     def expect_no_axe_violations(self):
-        from axe_playwright_python.sync_playwright import Axe
-
-        results = Axe().run(self.page, context=AXE_CONTEXT)
-        assert results.violations_count == 0, results.generate_report()
+        expect_no_axe_violations(self.page, AXE_CONTEXT)
 
 
 # -- the flag queue, in both languages ---------------------------------------------------------
@@ -379,12 +389,18 @@ def test_only_staff_pages_carry_the_console_its_script_and_the_report(workbench)
         # The learner view's files first (FoorumiXBlock, started by the console), the console's last.
         assert scripts[:len(learner_scripts)] == learner_scripts
         assert scripts[-1].endswith("/static/js/foorumi_staff.js")
-        assert {url.rsplit("/", 1)[1] for url in scripts[len(learner_scripts):]} == {path.name for path in STAFF_JS}
+        strings_file = "foorumi_i18n_staff_fi.js" if language == "fi" else None  # the console's strings (static/js/i18n/)
+        assert {url.rsplit("/", 1)[1] for url in scripts[len(learner_scripts):]} == {path.name for path in STAFF_JS} | (
+            {strings_file} if strings_file else set())
         assert 'class="foorumi-staff-console"' in staff.block_html
         report = staff.init_args["staff"]["report"]
         assert set(report) >= {"totals", "pool", "groups", "learners", "flags", "decisions"}
         assert staff.init_args["state"]["is_staff"] is True  # the learner half's own init is there too
         if language == "fi":
-            assert staff.init_args["staff"]["i18n"]["Staff console"] == "Henkilökunnan näkymä"
-            assert staff.init_args["staff"]["i18n"]["Small: fewer than %(min)s member"] == [
-                "Pieni: alle %(min)s jäsen", "Pieni: alle %(min)s jäsentä"]
+            # The console's Finnish comes in its strings' file (staff pages only); inline only what differs.
+            assert staff.init_args["staff"]["i18n"] == {} and staff.init_args["catalog"] == "fi"
+            assert not [url for url in learner_scripts if strings_file in url]
+            table = read_js_catalog(requests.get(workbench + html.unescape(scripts[-2]), timeout=30).text)
+            assert scripts[-2].endswith("/static/js/i18n/" + strings_file)
+            assert table["Staff console"] == "Henkilökunnan näkymä"
+            assert table["Small: fewer than %(min)s member"] == ["Pieni: alle %(min)s jäsen", "Pieni: alle %(min)s jäsentä"]

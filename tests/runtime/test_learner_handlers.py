@@ -514,3 +514,26 @@ def test_the_pool_says_when_the_learner_is_placed_at_the_latest_and_whether_they
     assert datetime.fromisoformat(deadline).timestamp() == forum.now + 24 * 3600
     state = forum.submit("ben")
     assert state["pool"]["alone"] is False and state["pool"]["waiting"] == 2
+
+
+def test_the_state_says_what_the_page_explains_word_minimum_and_scoring():
+    # The page's progress line ("a comment counts with at least N words") and its note on
+    # how a scored forum is graded come from these two keys.
+    plain = ForumHarness(**{**THREE, "feedback_min_words": 7})
+    state = plain.ok("anna", "state")
+    assert state["feedback_min_words"] == 7 and state["scored"] is False
+    scored = ForumHarness(**{**THREE, "scored": True})
+    assert scored.ok("anna", "state")["scored"] is True
+
+
+def test_a_learner_alone_at_the_deadline_waits_for_the_next_submitter_and_is_placed_with_them(forum):
+    # What the pool page promises a learner who is alone (static/js/foorumi_stages.js
+    # ``waitingNote``): the deadline places nobody who has nobody to be grouped with; the next
+    # person who submits is placed with them.
+    forum.submit("anna")
+    forum.now += 25 * 3600
+    state = forum.ok("anna", "state")
+    assert state["stage"] == "pool" and state["pool"]["alone"] is True
+    assert forum.submit("ben")["stage"] == "pool"
+    state = forum.ok("anna", "state")
+    assert state["stage"] == "group" and len(state["group"]["members"]) == 2

@@ -27,7 +27,8 @@ HOSTILE = {
         {"id": "tuki-2", "text": 'Missä tarvitset "vertaistukea"? <i>&amp;</i>', "min_words": 0, "max_words": 300},
     ],
     "group_size": 4, "min_group_size": 3, "max_group_size": 6, "comments_required": 2,
-    "pool_timeout_hours": 48, "feedback_min_words": 7, "identity": "pseudonymous", "scored": True, "weight": 2.5,
+    "pool_timeout_hours": 48, "feedback_min_words": 7, "identity": "pseudonymous", "group_set": "esimiesfoorumit",
+    "newcomers_see_earlier": True, "scored": True, "weight": 2.5,
 }
 
 

@@ -18,6 +18,7 @@ STAFF_HANDLERS = {
     "moderate": {"item_id": "r1", "action": "hide", "reason": "x"},
     "form_groups": {},
     "move_learner": {"learner_id": "m1", "group_id": "g1"},
+    "merge_groups": {"group_id": "g1", "into_group_id": "g2"},
 }
 
 

@@ -44,6 +44,8 @@ VALID = {
     "pool_timeout_hours": 48,
     "feedback_min_words": 3,
     "identity": "pseudonymous",
+    "group_set": "esimiesfoorumit",
+    "newcomers_see_earlier": True,
     "scored": True,
     "weight": 2.5,
 }

@@ -80,7 +80,8 @@ def code_of(path):
 def test_the_learner_view_is_its_entry_and_parts():
     assert {p.name for p in LEARNER_JS} == {
         "foorumi.js", "foorumi_core.js", "foorumi_words.js", "foorumi_render.js", "foorumi_sync.js",
-        "foorumi_stages.js", "foorumi_comments.js", "foorumi_group.js",
+        "foorumi_stages.js", "foorumi_comments.js", "foorumi_group.js", "foorumi_links.js", "foorumi_compose.js",
+        "foorumi_sessions.js",
     }
 
 

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from hypothesis import HealthCheck, given, settings, strategies as st
 
 from foorumi_xblock import models, store
-from foorumi_xblock.forum.errors import Conflict
+from foorumi_xblock.forum.errors import Conflict, NotFound, TooLarge, WrongStage
 from foorumi_xblock.forum.groups import GroupRules
 from tests.runtime.harness import ForumHarness
 
@@ -177,7 +177,86 @@ def test_a_state_request_costs_the_same_queries_at_10_and_at_2000_learners():
     small = queries_of_state(seeded_harness(10), "learner0")
     large = queries_of_state(seeded_harness(2000), "learner0")
     assert small == large, (small, large)
+    print(f"state: {small} queries at 10 and at 2,000 learners")
     assert small <= 16
+
+
+def test_a_state_in_a_group_set_costs_the_same_queries_whatever_the_earlier_sessions_hold():
+    """Two queries more than a forum of its own (the set's forums, who took part in the
+    group's earlier sessions), however many learners the earlier session had."""
+    def state_queries(learners):
+        set_id = f"kulut-{learners}"
+        first = ForumHarness(group_size=5, min_group_size=3, max_group_size=7, agreement_required=False, group_set=set_id)
+        second = ForumHarness(group_size=5, min_group_size=3, max_group_size=7, agreement_required=False, group_set=set_id)
+        second.now += 3600
+        first.ok("learner0", "state")
+        second.ok("learner0", "state")
+        for number in range(learners):
+            first.submit(f"learner{number}")
+        second.submit("learner0")
+        return queries_of_state(second, "learner0")
+
+    small, large = state_queries(3), state_queries(40)
+    print(f"state in a group set: {small} queries after 3 and after 40 learners in the earlier session")
+    assert small == large, (small, large)
+    assert small <= 18
+
+
+def queries_of_comment(harness, user, **extra):
+    """The queries of one new comment by ``user`` in another's thread, and of a state."""
+    state = harness.ok(user, "state")
+    target = next(t["id"] for t in state["threads"] if not t["author"]["is_me"])
+    state_queries = queries_of_state(harness, user)
+    reset_queries()
+    with CaptureQueriesContext(connection) as captured:
+        harness.ok(user, "comment", {"reflection_id": target, "text": "Hyvä pohdinta, kiitos.",
+                                     "request_id": f"cost-{len(extra)}", **extra})
+    return len(captured.captured_queries), state_queries, [q["sql"] for q in captured.captured_queries]
+
+
+def test_a_comment_costs_a_state_and_five_statements_at_10_and_at_2000_learners():
+    """One query checks everything (group, thread, retry, the learner's comment count); then
+    the insert in its savepoint (three statements) and the group's version bump."""
+    small, small_state, sql = queries_of_comment(seeded_harness(10), "learner0")
+    large, large_state, _sql = queries_of_comment(seeded_harness(2000), "learner0")
+    print(f"comment: {small} queries at 10 and at 2,000 learners (state {small_state})")
+    assert small == large and small_state == large_state, (small, large)
+    assert small - small_state == 5, sql
+
+
+def test_a_comments_checks_in_their_order_a_retry_first_the_limit_last():
+    forum = new_forum()
+    for number, name in enumerate(["anna", "ben", "cai", "dan"]):
+        submit(forum, name, float(number))
+    anna, ben = person(forum, "anna"), person(forum, "ben")
+    target, own = store.my_reflection(forum, ben).id, store.my_reflection(forum, anna).id
+    limit = (2, TooLarge("too many"))
+
+    def comment(request_id, thread=target, reply_to=None, who=anna):
+        return store.transaction(lambda: store.add_comment(forum, who, thread, "Kiitos", request_id, 5.0, ids(),
+                                                           reply_to=reply_to, limit=limit))
+
+    first, created = comment("r1")
+    assert created and comment("r2", thread=own, reply_to=None)[1]
+    with pytest.raises(NotFound):
+        comment("r3", reply_to="c-nothing")  # a reply to no comment of the thread
+    with pytest.raises(NotFound):
+        comment("r3", thread=own, reply_to=first)  # a comment of another thread
+    with pytest.raises(NotFound):
+        comment("r3", thread="r-nothing")  # checked before the limit
+    with pytest.raises(TooLarge):
+        comment("r3")
+    assert comment("r1") == (first, False)  # a retry at the limit returns the first
+    models.Reflection.objects.filter(uid=target).update(hidden=True)
+    assert comment("r1") == (first, False)  # also once its thread was hidden
+    with pytest.raises(Conflict):
+        comment("b1", who=person(forum, "cai"))
+    lone = new_forum()
+    submit(lone, "eve", 1.0)
+    with pytest.raises(WrongStage):
+        store.transaction(lambda: store.add_comment(lone, person(lone, "eve"), "r-any", "hei", "e1", 2.0, ids()))
+    replied, created = comment("r9", thread=own, reply_to=None, who=ben)
+    assert created and models.Comment.objects.filter(forum_id=forum.pk).count() == 3
 
 
 # -- retirement ------------------------------------------------------------------------------

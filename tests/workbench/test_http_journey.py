@@ -13,9 +13,10 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+import requests
 
-from tests.workbench.client import Learner, scenarios
-from foorumi_xblock.ui_strings import JS_STRINGS
+from tests.workbench.client import TIMEOUT, Learner, scenarios
+from foorumi_xblock.ui_strings import JS_STRINGS, read_js_catalog
 from foorumi_xblock.workbench.services import anonymous_id_for, display_name_for
 
 pytestmark = pytest.mark.workbench
@@ -140,9 +141,16 @@ def test_the_ui_follows_accept_language_fi(workbench, scenario_id):
     for css_class in ("foorumi-staff-note", "foorumi-noscript"):
         assert paragraph(finnish, css_class) != paragraph(english, css_class), css_class
     # So are the JavaScript's strings (the agreement's button, the pseudonyms of docs/design.md "Identity").
-    # Only translations that differ from the English source are sent.
+    # Only translations that differ from the English source are sent: in English, none. In
+    # Finnish, the page names its strings' file (cached), and inline goes only what differs
+    # from the file (nothing: the workbench's service reads the same catalog).
     en_strings, fi_strings = english.init_args["i18n"], finnish.init_args["i18n"]
-    assert en_strings == {}
+    assert en_strings == {} and "catalog" not in english.init_args
+    assert fi_strings == {} and finnish.init_args["catalog"] == "fi"
+    assert "/resource/foorumi/static/js/i18n/foorumi_i18n_fi.js" in finnish.block_html
+    catalog = requests.get(f"{workbench}/resource/foorumi/static/js/i18n/foorumi_i18n_fi.js", timeout=TIMEOUT)
+    assert catalog.status_code == 200
+    fi_strings = read_js_catalog(catalog.text)
     untranslated = sorted(set(JS_STRINGS) - set(fi_strings))
     assert len(untranslated) <= len(JS_STRINGS) // 10, f"not in Finnish: {untranslated}"
     assert fi_strings["I accept"] == "Hyväksyn" and fi_strings["Participant"] == "Osallistuja"
