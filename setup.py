@@ -30,7 +30,7 @@ setup(
     package_data={
         "foorumi_xblock": package_data("foorumi_xblock", ["static", "templates", "translations", "workbench/scenarios"]),
     },
-    install_requires=["XBlock>=5.0", "Django>=4.2", "web-fragments", "lxml"],
+    install_requires=["XBlock>=5.0", "Django>=4.2", "web-fragments", "lxml", "rjsmin>=1.2", "rcssmin>=1.1"],
     entry_points={
         "xblock.v1": ["foorumi = foorumi_xblock.block:FoorumiXBlock"],
         # The plugin app: the LMS and Studio install it, and their migrations create its tables.

@@ -7,6 +7,8 @@ in ``forum/``) and map the domain's typed errors to HTTP statuses in one place
 fields hold only settings and the learner's private draft and last published grade.
 """
 import functools
+import importlib.resources
+import io
 import json
 import os
 import time
@@ -21,7 +23,7 @@ from xblock.utils.resources import ResourceLoader
 from xblock.utils.studio_editable import StudioEditableXBlockMixin
 from xblock.validation import ValidationMessage
 
-from . import olx
+from . import olx, resources
 from .forum import config as forum_config
 from .forum.errors import Conflict, ForumError, Invalid, NotAllowed, NotFound, TooLarge, WrongStage, _
 from .forum.records import MAX_ANSWER_CHARS, MAX_COMMENT_CHARS, MAX_FLAG_REASON_CHARS, MAX_REASON_CHARS, handle_of
@@ -264,14 +266,15 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         )
 
     # -- views -------------------------------------------------------------------------------
-    def _fragment(self, template, context, scripts=(), init=None, css=("static/css/foorumi.css",)):
+    def _fragment(self, template, context, scripts=(), init=None, css=("static/css/foorumi.css",), entry=None):
         """A view's fragment: its template, its CSS and JS files by URL, and the init data.
 
         The files are served from ``public_dir`` (``runtime.local_resource_url``), so the
         browser caches them across units and views; what varies per view is the markup and
-        the init data, passed inline to the last script's init function (the view's entry:
-        ``foorumi_studio.js`` → ``FoorumiStudio``). The scripts load in order, each part
-        before the entry that wires it.
+        the init data, passed inline to the view's init function ``entry`` (by default the
+        last script's: ``foorumi_studio.js`` → ``FoorumiStudio``). The scripts load in order,
+        each part before the entry that wires it (``resources.py``: one minified file per
+        view, or the sources one by one).
         """
         translator = self.translator()
         context = {**context, "lang": translator.language}
@@ -281,8 +284,38 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         for path in scripts:
             fragment.add_javascript_url(self.runtime.local_resource_url(self, path))
         if scripts:
-            fragment.initialize_js(script_name(scripts[-1]), {"json": safe_json(init or {})})
+            fragment.initialize_js(entry or script_name(scripts[-1]), {"json": safe_json(init or {})})
         return fragment
+
+    @classmethod
+    def _scripts(cls, view):
+        """The resource paths of a view's scripts (``resources.script_paths``)."""
+        return resources.script_paths(view, cls._read_resource, cls._resource_stamp)
+
+    # A file of the package (``path`` under ``public_dir``, checked by the caller). By package
+    # name, not the class's module: the runtime's mixed-in class lives in ``xblock.core``.
+    @staticmethod
+    def _read_resource(path):
+        return importlib.resources.files(__package__).joinpath(path).read_bytes()
+
+    @staticmethod
+    def _resource_stamp(path):
+        try:
+            return os.stat(str(importlib.resources.files(__package__).joinpath(path))).st_mtime_ns
+        except OSError:
+            return None
+
+    @classmethod
+    def open_local_resource(cls, uri):
+        """A resource the LMS or the workbench serves by URL: a view's scripts as one minified
+        file, stylesheets and strings' files minified (``resources.py``); XBlock's own
+        checks (only under ``public_dir``, no ``/.``) apply first."""
+        if isinstance(uri, bytes):
+            uri = uri.decode("utf-8")
+        if not uri.startswith(cls.public_dir + "/") or "/." in uri:
+            return super().open_local_resource(uri)  # refuses it
+        content = resources.served(uri, cls._read_resource)
+        return io.BytesIO(content) if content is not None else super().open_local_resource(uri)
 
     @staticmethod
     def _js_strings(translator, name="foorumi_i18n"):
@@ -314,14 +347,12 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
                 "answer_chars": MAX_ANSWER_CHARS, "comment_chars": MAX_COMMENT_CHARS, "reason_chars": MAX_FLAG_REASON_CHARS,
             },
         }
-        # The learner view's parts (static/js/foorumi.js says what each one does), its entry last.
-        learner_js = tuple(f"static/js/{name}.js" for name in (
-            "foorumi_core", "foorumi_words", "foorumi_links", "foorumi_render", "foorumi_sync", "foorumi_stages",
-            "foorumi_compose", "foorumi_comments", "foorumi_group", "foorumi_sessions", "foorumi",
-        ))
-        learner_js = learner_js[:1] + catalog_js + learner_js[1:]  # the strings' file right after the core
+        # The strings' file, then the learner view's parts (resources.BUNDLES; static/js/foorumi.js
+        # says what each one does), its entry last.
+        learner_js = catalog_js + self._scripts("learner")
         if not state["is_staff"]:
-            return self._fragment("templates/student.html", {**context, "is_staff": False}, scripts=learner_js, init=init)
+            return self._fragment("templates/student.html", {**context, "is_staff": False}, scripts=learner_js, init=init,
+                                  entry=resources.ENTRIES["learner"])
         # Course staff get the console, with the learner view as its second panel. A fragment
         # has one init function, so the console's (FoorumiStaff) is it, and it starts the
         # learner module (FoorumiXBlock, loaded first) on the same element. Learners never
@@ -332,14 +363,10 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
             "i18n": staff_strings["i18n"],
             "limits": {"reason_chars": MAX_REASON_CHARS},
         }
-        staff_js = tuple(f"static/js/{name}.js" for name in (
-            "foorumi_staff_console", "foorumi_staff_moderation", "foorumi_staff_groups", "foorumi_staff_learners",
-            "foorumi_staff_sessions", "foorumi_staff",
-        ))
-        staff_js = staff_js[:-1] + staff_catalog_js + staff_js[-1:]  # into the same catalog as the learner's
+        staff_js = staff_catalog_js + self._scripts("staff")  # into the same catalog as the learner's
         return self._fragment(
             "templates/student.html", {**context, "is_staff": True}, scripts=learner_js + staff_js, init=init,
-            css=("static/css/foorumi.css", "static/css/foorumi_staff.css"),
+            css=("static/css/foorumi.css", "static/css/foorumi_staff.css"), entry=resources.ENTRIES["staff"],
         )
 
     @staticmethod
@@ -368,15 +395,12 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
         cfg = self.config()
         values = cfg.to_fields()
         values["agreement_items"] = [gettext(item) for item in values["agreement_items"]]
-        # The shared core, the editor's parts (static/js/foorumi_studio.js says which), its entry last.
-        studio_js = tuple(f"static/js/{name}.js" for name in (
-            "foorumi_core", "foorumi_studio_fields", "foorumi_studio_lists", "foorumi_studio_form", "foorumi_studio_problems",
-            "foorumi_studio",
-        ))
+        # The strings' file, the shared core and the editor's parts (static/js/foorumi_studio.js
+        # says which), its entry last.
         catalog_js, strings = self._js_strings(translator)
         return self._fragment(
             "templates/studio.html", {"display_name": gettext(cfg.display_name)},
-            scripts=studio_js[:1] + catalog_js + studio_js[1:],
+            scripts=catalog_js + self._scripts("studio"), entry=resources.ENTRIES["studio"],
             init={"values": values, "limits": forum_config.LIMITS, **strings,
                   "problems": self._problems_json(forum_config.validate(cfg)),
                   "live": {"submitted": self._submitted_count()}},

@@ -42,6 +42,10 @@ function FoorumiXBlock(runtime, element, init) {
     var kit = core.kit(runtime, element, init.i18n, "foorumi" + FoorumiXBlock.instances, init.catalog);
     var limits = init.limits || {};
 
+    var title = element.querySelector(".foorumi-title");
+    if (title) {
+        title.id = kit.P + "-title";  // names the page's sections together with their headings
+    }
     var root = element.querySelector(".foorumi-app");
     if (!root) {
         root = kit.h("div", {"class": "foorumi-app"});

@@ -215,8 +215,11 @@
             }
         }
 
+        // A section is a landmark named by its heading and the forum's title, so that two
+        // forums on one unit page (two sessions of a group set) never give two landmarks one
+        // name ("Group 1" twice); foorumi.js gives the title its id.
         function section(cls, headingId) {
-            return h("section", {"class": "foorumi-section " + cls, "aria-labelledby": headingId});
+            return h("section", {"class": "foorumi-section " + cls, "aria-labelledby": headingId + " " + P + "-title"});
         }
 
         function stageHeading(text) {

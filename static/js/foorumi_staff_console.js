@@ -284,9 +284,22 @@
             }
         }
 
+        // The forum's title names each section together with its heading, so that two forums
+        // on one page never give two landmarks one name (see section() in foorumi_render.js).
+        function forumTitleId() {
+            var block = consolePanel && consolePanel.closest ? consolePanel.closest(".foorumi") : null;
+            var title = block ? block.querySelector(".foorumi-title") : null;
+            if (!title) {
+                return "";
+            }
+            title.id = title.id || P + "-title";
+            return " " + title.id;
+        }
+
         function section(key, title, kids) {
             var headingId = P + "-h-" + key;
-            return h("section", {"class": "foorumi-staff-section foorumi-staff-section-" + key, "aria-labelledby": headingId}, [
+            return h("section", {"class": "foorumi-staff-section foorumi-staff-section-" + key,
+                "aria-labelledby": headingId + forumTitleId()}, [
                 h("h4", {"class": "foorumi-heading", id: headingId, tabindex: "-1", text: title})
             ].concat(kids));
         }

@@ -1,7 +1,7 @@
 /*
  * Foorumi's word counter, ``window.Foorumi.words.countWords(text)``: the learner page counts
  * words exactly as the server counts them (forum/words.py), so a learner is never told "ok"
- * and then refused. tests/test_word_count_parity.py loads this file in Node
+ * and then refused. tests/domain/test_word_count_parity.py loads this file in Node
  * (``require``) and compares it with the server on the same texts.
  *
  * Words are runs of letters, digits and marks, kept together by one joiner; a link or e-mail

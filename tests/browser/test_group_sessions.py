@@ -206,6 +206,15 @@ def test_the_group_meets_again_and_reads_its_earlier_session(workbench, learner_
     page.wait_for_timeout(300)
     expect(earlier).to_be_visible()
     expect_no_axe_violations(page, app_of(block))
+    # Both sessions' forums on the one page, each showing its "Group 1": every landmark is
+    # named by its heading and its forum's title, so no two share a name, and no id repeats.
+    # (The page's heading outline is the workbench's, so only these rules run page-wide.)
+    from axe_playwright_python.sync_playwright import Axe
+
+    page_wide = Axe().run(page, context={"include": [[".foorumi"]]}, options={
+        "runOnly": {"type": "rule", "values": ["landmark-unique", "duplicate-id", "duplicate-id-aria"]},
+    })
+    assert page_wide.violations_count == 0, page_wide.generate_report()
 
     # Escape closes it and gives the focus back to its button; so does "Close".
     page.keyboard.press("Escape")

@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pytest
 import requests
+import rjsmin
 from playwright.sync_api import expect
 
+from foorumi_xblock import resources
 from foorumi_xblock.ui_strings import JS_PLURALS, JS_STRINGS, STAFF_JS_PLURALS, STAFF_JS_STRINGS, read_js_catalog
 from tests.browser.pages import (
     ACTION_WAIT_MS,
@@ -381,17 +383,19 @@ def test_only_staff_pages_carry_the_console_its_script_and_the_report(workbench)
         for marker in staff_only:
             assert marker not in page.block_html, marker
         learner_scripts = [url for url in SCRIPT_SRC.findall(page.block_html) if "/foorumi/" in url]
-        assert learner_scripts and learner_scripts[-1].endswith("/static/js/foorumi.js")
+        assert learner_scripts and re.search(r"/static/js/bundle/learner\.[0-9a-f]{12}\.js$", learner_scripts[-1])
 
         staff = Learner(workbench, EN, learner_id("staff"), language=language).page
         assert "data-init='FoorumiStaff'" in staff.block_html
         scripts = [url for url in SCRIPT_SRC.findall(staff.block_html) if "/foorumi/" in url]
         # The learner view's files first (FoorumiXBlock, started by the console), the console's last.
         assert scripts[:len(learner_scripts)] == learner_scripts
-        assert scripts[-1].endswith("/static/js/foorumi_staff.js")
-        strings_file = "foorumi_i18n_staff_fi.js" if language == "fi" else None  # the console's strings (static/js/i18n/)
-        assert {url.rsplit("/", 1)[1] for url in scripts[len(learner_scripts):]} == {path.name for path in STAFF_JS} | (
-            {strings_file} if strings_file else set())
+        # The console's: its strings' file (static/js/i18n/) in Finnish, and its parts as one
+        # minified file (foorumi_xblock/resources.py), all of static/js/foorumi_staff*.js.
+        assert re.search(r"/static/js/bundle/staff\.[0-9a-f]{12}\.js$", scripts[-1]), scripts
+        strings_file = ["foorumi_i18n_staff_fi.js"] if language == "fi" else []
+        assert [url.rsplit("/", 1)[1] for url in scripts[len(learner_scripts):-1]] == strings_file
+        assert {f"{name}.js" for name in resources.BUNDLES["staff"]} == {path.name for path in STAFF_JS}
         assert 'class="foorumi-staff-console"' in staff.block_html
         report = staff.init_args["staff"]["report"]
         assert set(report) >= {"totals", "pool", "groups", "learners", "flags", "decisions"}
@@ -399,8 +403,12 @@ def test_only_staff_pages_carry_the_console_its_script_and_the_report(workbench)
         if language == "fi":
             # The console's Finnish comes in its strings' file (staff pages only); inline only what differs.
             assert staff.init_args["staff"]["i18n"] == {} and staff.init_args["catalog"] == "fi"
-            assert not [url for url in learner_scripts if strings_file in url]
-            table = read_js_catalog(requests.get(workbench + html.unescape(scripts[-2]), timeout=30).text)
-            assert scripts[-2].endswith("/static/js/i18n/" + strings_file)
+            assert not [url for url in learner_scripts if "foorumi_i18n_staff_fi.js" in url]
+            assert scripts[-2].endswith("/static/js/i18n/foorumi_i18n_staff_fi.js")
+            on_disk = (Path(__file__).resolve().parents[2] / "static" / "js" / "i18n" / "foorumi_i18n_staff_fi.js").read_text(
+                encoding="utf-8")
+            served = requests.get(workbench + html.unescape(scripts[-2]), timeout=30)
+            assert served.status_code == 200 and served.text == rjsmin.jsmin(on_disk)  # minified (resources.py)
+            table = read_js_catalog(on_disk)
             assert table["Staff console"] == "Henkilökunnan näkymä"
             assert table["Small: fewer than %(min)s member"] == ["Pieni: alle %(min)s jäsen", "Pieni: alle %(min)s jäsentä"]

@@ -7,6 +7,7 @@ nothing); the JavaScript looks in the inline entries, then the file, then the En
 """
 import gettext
 import json
+import re
 import shutil
 import subprocess
 import sys
@@ -24,6 +25,8 @@ from tests.runtime.harness import AUTHOR, ForumHarness, HarnessRuntime
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG_DIR = ROOT / "static" / "js" / "i18n"
 FINNISH_MO = ROOT / "conf" / "locale" / "fi" / "LC_MESSAGES" / "text.mo"
+#: A view's scripts: one minified file named by its content (``foorumi_xblock/resources.py``).
+BUNDLE = r"static/js/bundle/%s\.[0-9a-f]{12}\.js"
 REGENERATE = "run `make translations` (or `.venv/bin/python scripts/js_catalog.py`) and commit static/js/i18n/"
 NODE = shutil.which("node")
 
@@ -105,7 +108,7 @@ def test_a_finnish_learner_view_names_the_file_and_carries_no_table_inline(forum
     with translation.override("fi"):
         init, scripts = view(forum.block("anna"))
     assert init["catalog"] == "fi" and init["i18n"] == {}
-    assert scripts[:2] == ["static/js/foorumi_core.js", "static/js/i18n/foorumi_i18n_fi.js"]
+    assert scripts[0] == "static/js/i18n/foorumi_i18n_fi.js" and re.fullmatch(BUNDLE % "learner", scripts[1]), scripts
     assert not [path for path in scripts if "staff" in path]
     inline = json.dumps(init, ensure_ascii=False)
     assert "Ilmoitettu kurssin henkilökunnalle" not in inline and "Hyväksyn" not in inline
@@ -135,9 +138,9 @@ def test_where_the_platform_translates_otherwise_only_that_goes_inline(forum, se
     assert learner["i18n"] == expected and studio["i18n"] == expected and staff["i18n"] == expected
     assert staff["staff"]["i18n"] == {"Staff console": "Valvomo"}
     # The console's file comes on staff pages, before the console's entry; the editor's after the core.
-    assert staff_scripts[-2:] == ["static/js/i18n/foorumi_i18n_staff_fi.js", "static/js/foorumi_staff.js"]
+    assert staff_scripts[-2] == "static/js/i18n/foorumi_i18n_staff_fi.js" and re.fullmatch(BUNDLE % "staff", staff_scripts[-1])
     assert "static/js/i18n/foorumi_i18n_fi.js" in staff_scripts and staff["catalog"] == "fi"
-    assert studio_scripts[:2] == ["static/js/foorumi_core.js", "static/js/i18n/foorumi_i18n_fi.js"]
+    assert studio_scripts[0] == "static/js/i18n/foorumi_i18n_fi.js" and re.fullmatch(BUNDLE % "studio", studio_scripts[1])
     assert studio["catalog"] == "fi"
 
 

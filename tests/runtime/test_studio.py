@@ -13,6 +13,7 @@ import re
 
 import pytest
 
+from foorumi_xblock import resources
 from foorumi_xblock.forum.config import FIELD_NAMES, LIMITS
 from foorumi_xblock.ui_strings import JS_PLURALS, JS_STRINGS
 from tests.runtime.harness import AUTHOR, ForumHarness
@@ -244,12 +245,15 @@ def test_studio_view_renders_the_frame_and_passes_the_values(harness):
     assert init["problems"] == []
     for label in ("Group size", "Smallest group", "Reflection prompts", "Ground rules", "Add prompt", "Move up"):
         assert init["i18n"].get(label, label) == label
-    # The editor's files by URL, in order (the shared core first, the entry last); only the
-    # init data is inline.
+    # The editor's files by URL, as one minified file (resources.py): the shared core first,
+    # the editor's parts, its entry last; only the init data is inline.
     urls = [(resource.kind, resource.mimetype, resource.data) for resource in fragment.resources]
     scripts = [data for kind, mimetype, data in urls if kind == "url" and mimetype == "application/javascript"]
-    assert scripts[0].endswith("static/js/foorumi_core.js") and scripts[-1].endswith("static/js/foorumi_studio.js")
-    assert {url.rsplit("/", 1)[1] for url in scripts} == {"foorumi_core.js"} | {path.name for path in STUDIO_JS}
+    assert len(scripts) == 1 and re.fullmatch(r"/resource/static/js/bundle/studio\.[0-9a-f]{12}\.js", scripts[0]), scripts
+    parts = resources.BUNDLES["studio"]
+    assert parts[0] == "foorumi_core" and parts[-1] == "foorumi_studio"
+    assert {f"{name}.js" for name in parts} == {"foorumi_core.js"} | {path.name for path in STUDIO_JS}
+    assert fragment.js_init_fn == "FoorumiStudio"
     assert [data for kind, mimetype, data in urls if mimetype == "text/css"] == ["/resource/static/css/foorumi_studio.css"]
     assert all(kind == "url" for kind, _mimetype, _data in urls)
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import requests
+import rjsmin
 
 from tests.workbench.client import TIMEOUT, Learner, scenarios
 from foorumi_xblock.ui_strings import JS_STRINGS, read_js_catalog
@@ -150,7 +151,9 @@ def test_the_ui_follows_accept_language_fi(workbench, scenario_id):
     assert "/resource/foorumi/static/js/i18n/foorumi_i18n_fi.js" in finnish.block_html
     catalog = requests.get(f"{workbench}/resource/foorumi/static/js/i18n/foorumi_i18n_fi.js", timeout=TIMEOUT)
     assert catalog.status_code == 200
-    fi_strings = read_js_catalog(catalog.text)
+    on_disk = (REPO / "static" / "js" / "i18n" / "foorumi_i18n_fi.js").read_text(encoding="utf-8")
+    assert catalog.text == rjsmin.jsmin(on_disk)  # served minified (foorumi_xblock/resources.py)
+    fi_strings = read_js_catalog(on_disk)
     untranslated = sorted(set(JS_STRINGS) - set(fi_strings))
     assert len(untranslated) <= len(JS_STRINGS) // 10, f"not in Finnish: {untranslated}"
     assert fi_strings["I accept"] == "Hyväksyn" and fi_strings["Participant"] == "Osallistuja"
