@@ -148,7 +148,7 @@ JS_STRINGS = (
     # "Session ..." and "Close" are also the staff console's (foorumi_staff_sessions.js...).
     _("Your group meets again"),
     _("%(group)s is the same group as in the earlier sessions of this course."),
-    _("New since the last session:"),
+    _("New to the group:"),
     _("Nobody new has joined since the last session."),
     _("Earlier sessions"),
     _("Read session %(number)s"),

@@ -96,7 +96,7 @@
                     ]));
                 });
                 sec.appendChild(h("div", {"class": "foorumi-members-row"}, [
-                    h("span", {"class": "foorumi-members-label", id: listId, text: t("New since the last session:")}),
+                    h("span", {"class": "foorumi-members-label", id: listId, text: t("New to the group:")}),
                     list
                 ]));
             } else {

@@ -165,7 +165,7 @@ def test_the_group_meets_again_and_reads_its_earlier_session(workbench, learner_
     # The first session's block has no earlier session: nothing of this there.
     expect(page.locator(".foorumi").first.locator("section.foorumi-continuity")).to_have_count(0)
 
-    # New since the last session: Nina and Cora, each with a "new" badge; two not written yet.
+    # New to the group: Nina and Cora, each with a "new" badge; two not written yet.
     newcomers = section.locator(".foorumi-newcomers li")
     expect(newcomers).to_have_count(2)
     for name, item in ((names["nina"], newcomers.nth(0)), (names["cora"], newcomers.nth(1))):

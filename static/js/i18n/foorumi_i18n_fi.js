@@ -114,7 +114,7 @@
         "You have met every requirement, so your grade is full.": "Olet t\u00e4ytt\u00e4nyt kaikki vaatimukset, joten saat t\u00e4ydet pisteet.",
         "Your group meets again": "Ryhm\u00e4si kokoontuu taas",
         "%(group)s is the same group as in the earlier sessions of this course.": "%(group)s on sama ryhm\u00e4 kuin t\u00e4m\u00e4n kurssin aiemmissa istunnoissa.",
-        "New since the last session:": "Uudet j\u00e4senet edellisen istunnon j\u00e4lkeen:",
+        "New to the group:": "Uudet j\u00e4senet ryhm\u00e4ss\u00e4:",
         "Nobody new has joined since the last session.": "Edellisen istunnon j\u00e4lkeen ryhm\u00e4\u00e4n ei ole tullut uusia j\u00e4seni\u00e4.",
         "Earlier sessions": "Aiemmat istunnot",
         "Read session %(number)s": "Lue istunto %(number)s",
