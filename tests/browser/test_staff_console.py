@@ -326,6 +326,16 @@ def test_pool_groups_moves_and_the_table_by_keyboard(workbench, learner_page):
     page.set_viewport_size({"width": 375, "height": 800})  # tables scroll: by keyboard too
     expect(staff.section("learners").locator(".foorumi-staff-tablebox")).to_have_attribute("tabindex", "0")
     staff.expect_no_axe_violations()
+    # On a phone every control of the console is a touch target of at least 44 x 44 px.
+    sizes = page.evaluate("""() => Array.from(document.querySelectorAll(
+            '.foorumi-staff-console button, .foorumi-staff-console select, .foorumi-staff-console input, '
+            + '.foorumi-staff-tabs button, .foorumi-staff-console a'))
+        .filter((el) => el.offsetParent !== null && !el.closest('p, li > span, td > span'))
+        .map((el) => [el.textContent.trim().slice(0, 30) || el.tagName, Math.round(el.getBoundingClientRect().width),
+                      Math.round(el.getBoundingClientRect().height)])""")
+    assert len(sizes) >= 10, sizes
+    small = [size for size in sizes if size[1] < 44 or size[2] < 44]
+    assert not small, f"{len(small)} of {len(sizes)} under 44 px: {small}"
     page.set_viewport_size({"width": 1000, "height": 900})
     confirm.get_by_role("button", name="Cancel").click()
     expect(confirm).to_have_count(0)
