@@ -330,7 +330,7 @@ class FoorumiXBlock(StudioEditableXBlockMixin, XBlock):
     def student_view(self, context=None):
         """The learner's forum; the JS module renders the state and keeps it fresh."""
         gettext = self.gettext
-        context = {"display_name": gettext(self.display_name), "intro": self.intro}
+        context = {"display_name": gettext(self.display_name), "intro": self.intro, "notice": ""}
         if not self.viewer().authenticated:
             notice = gettext("Please sign in to take part in this forum.")
             return self._fragment("templates/student.html", {**context, "notice": notice})

@@ -180,6 +180,7 @@ JS_STRINGS = (
     _("Changed prompts: those who submitted keep their reflection as it is; a new prompt is optional for them when they edit, and required of everyone who has not submitted yet."),
     _("Changed group sizes: groups already formed stay as they are; the new sizes apply to learners placed from now on."),
     _("Pseudonyms cannot be switched to names any more: that would reveal who wrote what."),
+    _("The group set cannot be changed any more: learners are already in its groups."),
     _("Prompt %(number)s"),
     _("Prompt %(number)s added."),
     _("Prompt %(number)s removed."),

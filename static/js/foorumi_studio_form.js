@@ -159,7 +159,8 @@
                 h("ul", {}, [
                     h("li", {text: t("Changed prompts: those who submitted keep their reflection as it is; a new prompt is optional for them when they edit, and required of everyone who has not submitted yet.")}),
                     h("li", {text: t("Changed group sizes: groups already formed stay as they are; the new sizes apply to learners placed from now on.")}),
-                    h("li", {text: t("Pseudonyms cannot be switched to names any more: that would reveal who wrote what.")})
+                    h("li", {text: t("Pseudonyms cannot be switched to names any more: that would reveal who wrote what.")}),
+                    h("li", {text: t("The group set cannot be changed any more: learners are already in its groups.")})
                 ])
             ]);
         }

@@ -144,6 +144,7 @@
         "Changed prompts: those who submitted keep their reflection as it is; a new prompt is optional for them when they edit, and required of everyone who has not submitted yet.": "Muutetut kysymykset: jo l\u00e4hett\u00e4neiden pohdinnat s\u00e4ilyv\u00e4t ennallaan; uuteen kysymykseen he voivat vastata muokatessaan, mutta sit\u00e4 ei vaadita. Muilta se vaaditaan.",
         "Changed group sizes: groups already formed stay as they are; the new sizes apply to learners placed from now on.": "Muutetut ryhm\u00e4koot: jo muodostetut ryhm\u00e4t pysyv\u00e4t ennallaan; uudet koot koskevat t\u00e4st\u00e4 eteenp\u00e4in sijoitettavia.",
         "Pseudonyms cannot be switched to names any more: that would reveal who wrote what.": "Nimimerkkej\u00e4 ei voi en\u00e4\u00e4 vaihtaa nimiksi: se paljastaisi, kuka kirjoitti mit\u00e4.",
+        "The group set cannot be changed any more: learners are already in its groups.": "Ryhm\u00e4sarjaa ei voi en\u00e4\u00e4 vaihtaa: osallistujat ovat jo sen ryhmiss\u00e4.",
         "Prompt %(number)s": "Kysymys %(number)s",
         "Prompt %(number)s added.": "Kysymys %(number)s lis\u00e4tty.",
         "Prompt %(number)s removed.": "Kysymys %(number)s poistettu.",
