@@ -136,3 +136,41 @@ def test_a_learner_cannot_save_the_editor(workbench, learner_page):
 
     staff = Studio(learner_page(), workbench, EN, learner_id("staff")).open()
     expect(staff.field("Display name")).to_have_value("Manager forum: becoming a manager")
+
+
+def test_the_group_set_in_the_editor(workbench, learner_page):
+    """The group set (issue 13): a bad id is marked next to its field; a good one saves with
+    the newcomers' setting; once a learner has submitted, changing it is refused there."""
+    from tests.browser.pages import PSEUDO
+
+    studio = Studio(learner_page(), workbench, PSEUDO, "staff_sets").open()
+    group_set = studio.field("Group set")
+    newcomers = studio.field("Newcomers may read earlier sessions")
+    expect(group_set).to_have_value("")
+    expect(newcomers).not_to_be_checked()
+    group_set.fill("Esimiehet 2026")
+    studio.save_button.click()
+    error = group_set.locator("xpath=following-sibling::p[contains(@class, 'foorumi-studio-error')]")
+    expect(error).to_contain_text("The group set must be empty or 1 to 40 characters", timeout=ACTION_WAIT_MS)
+    expect(group_set).to_have_attribute("aria-invalid", "true")
+
+    group_set.fill("esimiehet-2026")
+    newcomers.check()
+    studio.save_button.click()
+    expect(studio.status).to_have_text("Saved.", timeout=ACTION_WAIT_MS)
+    studio.open()
+    expect(studio.field("Group set")).to_have_value("esimiehet-2026")
+    expect(studio.field("Newcomers may read earlier sessions")).to_be_checked()
+
+    forum = Forum(learner_page(), workbench, PSEUDO, learner_id("sanni")).open()
+    forum.fill_answers(["Vertaistuki auttaa minua jaksamaan esimiehenä."])
+    forum.submit()
+    expect(forum.app.locator(".foorumi-pool, .foorumi-group").first).to_be_visible(timeout=ACTION_WAIT_MS)
+
+    studio.open()
+    expect(studio.root.get_by_role("note")).to_contain_text("The group set cannot be changed any more")
+    studio.field("Group set").fill("toinen-sarja")
+    studio.save_button.click()
+    expect(studio.summary).to_contain_text("it can no longer be changed", timeout=ACTION_WAIT_MS)
+    studio.open()
+    expect(studio.field("Group set")).to_have_value("esimiehet-2026")
