@@ -17,6 +17,9 @@ HANDLERS = {
     "flag": {"item_id": "r1", "reason": "syy"},
     "staff_report": {},
     "form_groups": {},
+    "merge_groups": {"group_id": "g1", "into_group_id": "g2"},
+    "earlier_session": {"session": 1},
+    "older_comments": {"reflection_id": "r1", "before": "c1"},
     "studio_submit": {"values": {"display_name": "Hijacked"}},
 }
 
