@@ -20,7 +20,7 @@ from foorumi_xblock.ui_strings import (
     JS_CATALOGS, JS_PLURALS, JS_STRINGS, STAFF_JS_PLURALS, STAFF_JS_STRINGS, js_translations, read_js_catalog,
     shipped_js_catalog,
 )
-from tests.runtime.harness import AUTHOR, ForumHarness, HarnessRuntime
+from tests.runtime.harness import AUTHOR, ForumHarness, HarnessRuntime, TableI18n
 
 ROOT = Path(__file__).resolve().parents[2]
 CATALOG_DIR = ROOT / "static" / "js" / "i18n"
@@ -64,23 +64,11 @@ def test_each_file_holds_every_translated_string_of_its_table_from_the_mo(name):
 
 # -- the views -------------------------------------------------------------------------------
 
-class Service:
-    """An i18n service: the platform's, translating some strings otherwise than Foorumi."""
-
-    def __init__(self, table):
-        self.table = table
-
-    def gettext(self, text):
-        return self.table.get(text, text)
-
-    def ngettext(self, singular, plural, count):
-        return self.gettext(singular if count == 1 else plural)
-
 
 @pytest.fixture
 def service(monkeypatch):
     """The harness's i18n service, as a ``Service`` whose table a test fills."""
-    fake = Service({})
+    fake = TableI18n({})
     original = HarnessRuntime.__init__
 
     def init(self, harness, user_id):

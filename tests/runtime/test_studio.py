@@ -16,7 +16,7 @@ import pytest
 from foorumi_xblock import resources
 from foorumi_xblock.forum.config import FIELD_NAMES, LIMITS
 from foorumi_xblock.ui_strings import JS_PLURALS, JS_STRINGS
-from tests.runtime.harness import AUTHOR, ForumHarness
+from tests.runtime.harness import AUTHOR, ForumHarness, TableI18n
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 #: The editor: its entry (foorumi_studio.js) and its parts; the shared core is checked with the learner view.
@@ -279,18 +279,6 @@ def test_author_view_renders_an_invalid_block_with_its_problems(harness):
     assert "group size" in html
 
 
-class FinnishI18n:
-    """An i18n service translating from the editor's Finnish strings file."""
-
-    def __init__(self, table):
-        self.table = table
-
-    def gettext(self, text):
-        return self.table.get(text, text)
-
-    def ngettext(self, singular, plural, count):
-        return self.gettext(singular if count == 1 else plural)
-
     def get_language(self):
         return "fi"
 
@@ -303,7 +291,7 @@ def finnish_table():
 
 def test_the_editor_strings_follow_the_i18n_service(harness):
     block = harness.block(AUTHOR)
-    block.runtime._services["i18n"] = FinnishI18n(finnish_table())
+    block.runtime._services["i18n"] = TableI18n(finnish_table())  # the editor's Finnish strings
     init = json.loads(block.studio_view().json_init_args["json"])
     assert init["i18n"]["Add prompt"] == "Lisää kysymys"
     assert init["i18n"]["Group size"] == "Ryhmän koko"
