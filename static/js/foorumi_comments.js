@@ -221,35 +221,7 @@
         }
 
         // ------------------------------------------------------- a thread's comments
-        /**
-         * The comments shown as units, oldest first: ``{c, replies, orphan}``, a comment with
-         * the replies to it (its chain's first comment shown); a reply whose comment is not
-         * shown is a unit of its own (``orphan``).
-         */
-        function unitsOf(shown) {
-            var byId = {};
-            shown.forEach(function (c) { byId[c.id] = c; });
-            var rootOf = function (c) {
-                var seen = {};
-                while (c.reply_to && byId[c.reply_to] && !seen[c.id]) {
-                    seen[c.id] = true;
-                    c = byId[c.reply_to];
-                }
-                return c;
-            };
-            var units = [];
-            var unitOf = {};
-            shown.forEach(function (c) {
-                var top = rootOf(c);
-                if (top === c) {
-                    unitOf[c.id] = {c: c, replies: [], orphan: !!c.reply_to};
-                    units.push(unitOf[c.id]);
-                } else if (unitOf[top.id]) {
-                    unitOf[top.id].replies.push(c);
-                }
-            });
-            return units;
-        }
+        var unitsOf = Foorumi.comments.unitsOf;
 
         /** Whether a unit must stay in view in a folded thread: something new or open in it. */
         function busyUnit(unit) {
@@ -514,5 +486,36 @@
             closeOnEscape: closeOnEscape,
             focusBox: compose.focusBox
         };
+    };
+
+    /**
+     * The comments shown as units, oldest first: ``{c, replies, orphan}``, a comment with
+     * the replies to it (its chain's first comment shown); a reply whose comment is not
+     * shown is a unit of its own (``orphan``). Also the earlier sessions' reader's
+     * (foorumi_sessions.js).
+     */
+    Foorumi.comments.unitsOf = function (shown) {
+        var byId = {};
+        shown.forEach(function (c) { byId[c.id] = c; });
+        var rootOf = function (c) {
+            var seen = {};
+            while (c.reply_to && byId[c.reply_to] && !seen[c.id]) {
+                seen[c.id] = true;
+                c = byId[c.reply_to];
+            }
+            return c;
+        };
+        var units = [];
+        var unitOf = {};
+        shown.forEach(function (c) {
+            var top = rootOf(c);
+            if (top === c) {
+                unitOf[c.id] = {c: c, replies: [], orphan: !!c.reply_to};
+                units.push(unitOf[c.id]);
+            } else if (unitOf[top.id]) {
+                unitOf[top.id].replies.push(c);
+            }
+        });
+        return units;
     };
 }(window));

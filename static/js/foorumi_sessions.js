@@ -26,6 +26,7 @@
         var button = view.button;
         var nameOf = view.nameOf;
         var ui = app.ui;
+        var unitsOf = Foorumi.comments.unitsOf;  // comments with their replies, one level
         var READER = P + "-earlier";
         var READER_HEADING = P + "-earlier-h";
 
@@ -250,28 +251,6 @@
             return art;
         }
 
-        /** Comments with the replies to them (one level: a reply to a reply joins its chain). */
-        function unitsOf(comments) {
-            var byId = {};
-            comments.forEach(function (c) { byId[c.id] = c; });
-            var units = [];
-            var unitOf = {};
-            comments.forEach(function (c) {
-                var top = c;
-                var seen = {};
-                while (top.reply_to && byId[top.reply_to] && !seen[top.id]) {
-                    seen[top.id] = true;
-                    top = byId[top.reply_to];
-                }
-                if (top === c) {
-                    unitOf[c.id] = {c: c, replies: [], orphan: !!c.reply_to};
-                    units.push(unitOf[c.id]);
-                } else if (unitOf[top.id]) {
-                    unitOf[top.id].replies.push(c);
-                }
-            });
-            return units;
-        }
 
         function commentEl(c, orphan, reply) {
             var li = h("li", {"class": "foorumi-comment" + (reply || orphan ? " is-reply" : "") +
