@@ -23,6 +23,7 @@ class Session:
 
     number: int
     pk: int
+    usage_key: str
     title: str
     prompts: tuple  # ((id, text), ...)
     pseudonymous: bool
@@ -45,13 +46,22 @@ def set_sessions(forum):
     """Every forum of the set, in set order, as ``Session`` records."""
     rows = (
         _Forum.objects.filter(group_set_id=forum.group_set).order_by("created_at", "id")
-        .values_list("pk", "title", "prompts", "pseudonymous")
+        .values_list("pk", "usage_key", "title", "prompts", "pseudonymous")
     )
     return [
-        Session(number=i + 1, pk=pk, title=title, pseudonymous=pseudonymous,
+        Session(number=i + 1, pk=pk, usage_key=usage_key, title=title, pseudonymous=pseudonymous,
                 prompts=tuple((p.get("id"), p.get("text")) for p in (prompts or []) if isinstance(p, dict)))
-        for i, (pk, title, prompts, pseudonymous) in enumerate(rows)
+        for i, (pk, usage_key, title, prompts, pseudonymous) in enumerate(rows)
     ]
+
+
+def _earlier_sessions(forum):
+    """The forums of the set before this one, in set order (none for a set of its own)."""
+    if not forum.shared:
+        return []
+    sessions = set_sessions(forum)
+    mine = next((i for i, s in enumerate(sessions) if s.pk == forum.pk), len(sessions))
+    return sessions[:mine]
 
 
 def _took_part(forum_pks, group_uid):
@@ -69,17 +79,13 @@ def _took_part(forum_pks, group_uid):
 def continuity(forum, group_uid, members):
     """The group's earlier sessions and who is new since the last one (two queries); an
     empty ``Continuity`` for a forum whose groups are its own."""
-    if not forum.shared:
-        return Continuity()
-    sessions = set_sessions(forum)
-    mine = next((i for i, s in enumerate(sessions) if s.pk == forum.pk), len(sessions))
-    earlier = sessions[:mine]
+    earlier = _earlier_sessions(forum)
     if not earlier:
         return Continuity()
     took_part = _took_part([s.pk for s in earlier], group_uid)
     listed = tuple((s, tuple(took_part.get(s.pk, ()))) for s in earlier if took_part.get(s.pk))
     if not listed:
-        return Continuity(sessions=())
+        return Continuity()
     before = {user_id for _session, took_part in listed for user_id in took_part}
     return Continuity(sessions=listed, new=frozenset(m for m in members if m not in before))
 
@@ -92,18 +98,16 @@ def earlier_session(forum, person, number, newcomers_allowed):
     was not in the group then and newcomers may not read it.
     """
     group_pk = _group_pk_of(forum, person.user_id)
-    sessions = set_sessions(forum) if forum.shared else []
-    mine = next((i for i, s in enumerate(sessions) if s.pk == forum.pk), len(sessions))
-    if group_pk is None or not isinstance(number, int) or not 1 <= number <= mine:
+    earlier = _earlier_sessions(forum)
+    if group_pk is None or not isinstance(number, int) or not 1 <= number <= len(earlier):
         raise NotFound(_("Your group has no such earlier session."))
-    session = sessions[number - 1]
+    session = earlier[number - 1]
     was_there = _Participant.objects.filter(forum_id=session.pk, user_id=person.user_id, group_id=group_pk).exists()
     if not was_there and not newcomers_allowed:
         raise NotFound(_("Only those who were in the group then can read this session."))
     group = _PeerGroup.objects.get(pk=group_pk)
-    then = _Forum.objects.filter(pk=session.pk).values_list("pk", "group_set_id", "usage_key").get()
-    view = _load_group(ForumRef(pk=then[0], group_set=then[1], usage_key=then[2], shared=True), group,
-                       limit=COMMENTS_PER_THREAD, current=False)
+    then = ForumRef(pk=session.pk, group_set=forum.group_set, usage_key=session.usage_key, shared=True)
+    view = _load_group(then, group, limit=COMMENTS_PER_THREAD, current=False)
     if not view.reflections:
         raise NotFound(_("Your group has no such earlier session."))
     return session, view
