@@ -93,6 +93,18 @@ def open_forum(config, usage_key, course_key, now):
     return store.open_forum(usage_key, course_key, now, config.group_set, described)
 
 
+def shown_name(group, handle, pseudonymous, gettext):
+    """How the author ``handle`` of a group view (``store.GroupView``) is named to its
+    members: "Participant N" by their place among the members in a pseudonymous forum (a
+    former member otherwise), else their display name."""
+    if pseudonymous:
+        handles = [group.people[m].handle for m in group.members if m in group.people]
+        if handle in handles:
+            return gettext("Participant %(number)s") % {"number": handles.index(handle) + 1}
+        return gettext("A former member")
+    return next((p.name for p in group.people.values() if p.handle == handle), "") or gettext("A participant")
+
+
 def _roster_events(changes):
     """Analytics events of groups formed by this request (who joined: ``_record_placement``)."""
     return [
@@ -488,16 +500,10 @@ class LearnerForum:
     def _session_view(self, session, view, gettext):
         """An earlier session as the learner reads it: names as that forum showed them,
         nothing hidden by a moderator, replies under what they answer."""
-        order = [view.people[m].handle for m in view.members if m in view.people]
         me = next((p.handle for u, p in view.people.items() if u == self.viewer.user_id), None)
 
         def who(handle):
-            if session.pseudonymous:
-                name = (gettext("Participant %(number)s") % {"number": order.index(handle) + 1}
-                        if handle in order else gettext("A former member"))
-            else:
-                name = next((p.name for p in view.people.values() if p.handle == handle), "") or gettext("A participant")
-            return {"name": name, "is_me": handle == me}
+            return {"name": shown_name(view, handle, session.pseudonymous, gettext), "is_me": handle == me}
 
         threads = []
         for reflection in view.reflections:
@@ -545,15 +551,7 @@ class LearnerForum:
 
     def _person(self, group, handle, gettext):
         """How a member (by handle) is shown to this viewer."""
-        member_handles = [group.people[m].handle for m in group.members if m in group.people]
-        if self.config.identity == "pseudonymous":
-            if handle in member_handles:
-                name = gettext("Participant %(number)s") % {"number": member_handles.index(handle) + 1}
-            else:
-                name = gettext("A former member")
-        else:
-            names = {p.handle: p.name for p in group.people.values()}
-            name = names.get(handle) or gettext("A participant")
+        name = shown_name(group, handle, self.config.identity == "pseudonymous", gettext)
         return {"id": handle, "name": name, "is_me": handle == self.viewer.handle}
 
     def _group_view(self, state, outcome, gettext):
